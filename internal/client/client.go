@@ -1,0 +1,220 @@
+// Package client is the typed ARM client for Microsoft.BatchAI 2018-05-01, built on azcore's ARM
+// pipeline: bearer tokens, retries that honour Retry-After, long-running operations and paging.
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/arm"
+	armruntime "github.com/Azure/azure-sdk-for-go/sdk/azcore/arm/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+)
+
+const moduleName = "terraform-provider-batchai/client"
+
+// DefaultPollFrequency is how often a long-running operation is polled when the service sends no
+// Retry-After. Real Batch AI sent none on cluster operations (recorded traffic), and azcore's own
+// default of 30 s adds 15 s to every operation on average.
+const DefaultPollFrequency = 10 * time.Second
+
+// Options configures a Client.
+type Options struct {
+	// Endpoint is the ARM base URL, e.g. https://management.azure.com.
+	Endpoint string
+	// Audience is the token audience of that endpoint, e.g. https://management.core.windows.net/.
+	Audience string
+	// SubscriptionID is the default subscription, used by calls that take no resource ID.
+	SubscriptionID string
+	// Credential issues the bearer tokens.
+	Credential azcore.TokenCredential
+	// Transport sends the requests; nil uses azcore's default. Pass an *http.Client that trusts a
+	// private CA bundle to reach private endpoints such as the emulator.
+	Transport policy.Transporter
+	// PollFrequency applies when the service sends no Retry-After; zero means DefaultPollFrequency.
+	PollFrequency time.Duration
+	// MaxRetries bounds retries of throttled (429) and failed (5xx) requests; zero means 6.
+	MaxRetries int32
+	// UserAgent is appended to azcore's User-Agent.
+	UserAgent string
+	// Logging controls azcore's request logging (bodies are never logged).
+	Logging policy.LogOptions
+}
+
+// Client calls the Batch AI ARM API.
+type Client struct {
+	endpoint       string
+	subscriptionID string
+	pipeline       runtime.Pipeline
+	pollFrequency  time.Duration
+}
+
+// New builds a Client.
+func New(o Options) (*Client, error) {
+	if o.Endpoint == "" {
+		return nil, errors.New("client: an ARM endpoint is required")
+	}
+	u, err := url.Parse(o.Endpoint)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return nil, fmt.Errorf("client: the ARM endpoint must be an https URL, got %q", o.Endpoint)
+	}
+	if o.Audience == "" {
+		return nil, errors.New("client: a token audience is required")
+	}
+	if o.Credential == nil {
+		return nil, errors.New("client: a credential is required")
+	}
+	maxRetries := o.MaxRetries
+	if maxRetries == 0 {
+		maxRetries = 6
+	}
+	logging := o.Logging
+	logging.IncludeBody = false
+	logging.AllowedHeaders = append(logging.AllowedHeaders,
+		"x-ms-correlation-request-id", "x-ms-ratelimit-remaining-subscription-reads",
+		"x-ms-ratelimit-remaining-subscription-writes", "x-ms-ratelimit-remaining-subscription-deletes",
+		"retry-after-ms", "x-ms-failure-cause")
+	opts := &arm.ClientOptions{
+		ClientOptions: policy.ClientOptions{
+			Cloud: cloud.Configuration{Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
+				cloud.ResourceManager: {Endpoint: o.Endpoint, Audience: o.Audience},
+			}},
+			Retry: policy.RetryOptions{
+				MaxRetries: maxRetries,
+				// No cap: azcore gives up at once when a Retry-After exceeds MaxRetryDelay, and
+				// resource providers have been seen asking for 307 s. The caller's context
+				// deadline (the resource timeout) bounds the wait instead.
+				MaxRetryDelay: -1,
+			},
+			Logging:   logging,
+			Telemetry: policy.TelemetryOptions{ApplicationID: applicationID(o.UserAgent)},
+			Transport: o.Transport,
+		},
+		// Batch AI is retired: automatic RP registration could never succeed and would only add
+		// minutes of polling to a 409.
+		DisableRPRegistration: true,
+	}
+	pl, err := armruntime.NewPipeline(moduleName, "v1", o.Credential, runtime.PipelineOptions{}, opts)
+	if err != nil {
+		return nil, fmt.Errorf("client: %w", err)
+	}
+	freq := o.PollFrequency
+	if freq <= 0 {
+		freq = DefaultPollFrequency
+	}
+	return &Client{
+		endpoint:       strings.TrimRight(o.Endpoint, "/"),
+		subscriptionID: o.SubscriptionID,
+		pipeline:       pl,
+		pollFrequency:  freq,
+	}, nil
+}
+
+// applicationID keeps azcore's limit of 24 characters for the telemetry application ID.
+func applicationID(ua string) string {
+	if len(ua) > 24 {
+		return ua[:24]
+	}
+	return ua
+}
+
+// SubscriptionID is the client's default subscription.
+func (c *Client) SubscriptionID() string { return c.subscriptionID }
+
+// Endpoint is the ARM base URL the client talks to.
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// do sends one request to path (an ARM path, or an absolute URL for nextLink) and decodes a
+// successful body into out (when out is non-nil). Any status outside ok is returned as *Error.
+func (c *Client) do(ctx context.Context, method, path string, body, out any, ok ...int) (*http.Response, error) {
+	req, err := c.newRequest(ctx, method, path, body)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.pipeline.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if !runtime.HasStatusCode(resp, ok...) {
+		return nil, newError(resp)
+	}
+	if out != nil && resp.StatusCode != http.StatusNoContent {
+		if err := runtime.UnmarshalAsJSON(resp, out); err != nil {
+			return nil, fmt.Errorf("decoding the response of %s %s: %w", method, path, err)
+		}
+	}
+	return resp, nil
+}
+
+func (c *Client) newRequest(ctx context.Context, method, path string, body any) (*policy.Request, error) {
+	target := path
+	if !strings.HasPrefix(path, "https://") {
+		target = c.endpoint + path
+	}
+	req, err := runtime.NewRequest(ctx, method, target)
+	if err != nil {
+		return nil, err
+	}
+	q := req.Raw().URL.Query()
+	if q.Get("api-version") == "" {
+		q.Set("api-version", api.APIVersion)
+		req.Raw().URL.RawQuery = q.Encode()
+	}
+	req.Raw().Header.Set("Accept", "application/json")
+	if body != nil {
+		if err := runtime.MarshalAsJSON(req, body); err != nil {
+			return nil, err
+		}
+	}
+	return req, nil
+}
+
+// begin sends the first request of a long-running operation and wraps the response in a poller.
+func begin[T any](ctx context.Context, c *Client, method, path string, body any, ok ...int) (*Poller[T], error) {
+	resp, err := c.do(ctx, method, path, body, nil, ok...)
+	if err != nil {
+		return nil, err
+	}
+	p, err := runtime.NewPoller(resp, c.pipeline, &runtime.NewPollerOptions[T]{})
+	if err != nil {
+		return nil, err
+	}
+	return &Poller[T]{p: p, frequency: c.pollFrequency}, nil
+}
+
+// page is the shape of every Batch AI list result.
+type page[T any] struct {
+	Value    []T     `json:"value"`
+	NextLink *string `json:"nextLink,omitempty"`
+}
+
+// listAll follows nextLink until the last page. The first request uses method (GET, or POST for
+// listRemoteLoginInformation); every next page is a GET of the absolute nextLink.
+func listAll[T any](ctx context.Context, c *Client, method, path string) ([]T, error) {
+	var all []T
+	seen := map[string]bool{}
+	for path != "" {
+		var pg page[T]
+		if _, err := c.do(ctx, method, path, nil, &pg, http.StatusOK); err != nil {
+			return nil, err
+		}
+		all = append(all, pg.Value...)
+		next := api.Deref(pg.NextLink)
+		if seen[next] {
+			return nil, fmt.Errorf("listing %s: the service returned the nextLink %q twice", path, next)
+		}
+		seen[next] = true
+		path, method = next, http.MethodGet
+	}
+	return all, nil
+}

@@ -1,0 +1,48 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+)
+
+// BeginCreateWorkspace creates or updates a workspace (PUT). Real traffic answered 200 at once;
+// the spec also allows 202, which the returned poller handles.
+func (c *Client) BeginCreateWorkspace(ctx context.Context, id api.WorkspaceID, p api.WorkspaceCreateParameters) (*Poller[api.Workspace], error) {
+	return begin[api.Workspace](ctx, c, http.MethodPut, escapePath(id.String()), p, http.StatusOK, http.StatusCreated, http.StatusAccepted)
+}
+
+// GetWorkspace reads a workspace.
+func (c *Client) GetWorkspace(ctx context.Context, id api.WorkspaceID) (api.Workspace, error) {
+	var ws api.Workspace
+	_, err := c.do(ctx, http.MethodGet, escapePath(id.String()), nil, &ws, http.StatusOK)
+	return ws, err
+}
+
+// UpdateWorkspace replaces a workspace's tags (PATCH, synchronous).
+func (c *Client) UpdateWorkspace(ctx context.Context, id api.WorkspaceID, p api.WorkspaceUpdateParameters) (api.Workspace, error) {
+	var ws api.Workspace
+	_, err := c.do(ctx, http.MethodPatch, escapePath(id.String()), p, &ws, http.StatusOK)
+	return ws, err
+}
+
+// BeginDeleteWorkspace deletes a workspace. A workspace that does not exist answers 204, which
+// counts as success.
+func (c *Client) BeginDeleteWorkspace(ctx context.Context, id api.WorkspaceID) (*Poller[struct{}], error) {
+	return begin[struct{}](ctx, c, http.MethodDelete, escapePath(id.String()), nil, http.StatusOK, http.StatusAccepted, http.StatusNoContent)
+}
+
+// ListWorkspacesByResourceGroup lists the workspaces of a resource group, following every page.
+func (c *Client) ListWorkspacesByResourceGroup(ctx context.Context, subscriptionID, resourceGroup string) ([]api.Workspace, error) {
+	path := "/subscriptions/" + url.PathEscape(subscriptionID) + "/resourceGroups/" + url.PathEscape(resourceGroup) +
+		"/providers/" + api.ProviderNamespace + "/workspaces"
+	return listAll[api.Workspace](ctx, c, http.MethodGet, path)
+}
+
+// ListWorkspaces lists the workspaces of the client's subscription, following every page.
+func (c *Client) ListWorkspaces(ctx context.Context) ([]api.Workspace, error) {
+	path := "/subscriptions/" + url.PathEscape(c.subscriptionID) + "/providers/" + api.ProviderNamespace + "/workspaces"
+	return listAll[api.Workspace](ctx, c, http.MethodGet, path)
+}
