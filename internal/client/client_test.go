@@ -96,6 +96,14 @@ func TestErrorsKeepARMCodeAndMessage(t *testing.T) {
 	}
 }
 
+func TestWrongSubscriptionIsNotNotFound(t *testing.T) {
+	c, _, _ := scripted(t, reply(404, `{"error":{"code":"SubscriptionNotFound","message":"The subscription 'sub' could not be found."}}`))
+	_, err := c.GetCluster(context.Background(), testCluster)
+	if err == nil || IsNotFound(err) {
+		t.Fatalf("IsNotFound(%v) = true; a wrong subscription would drop resources from state", err)
+	}
+}
+
 func TestThrottlingIsRetried(t *testing.T) {
 	c, s, _ := scripted(t,
 		reply(429, `{"error":{"code":"TooManyRequests","message":"slow down"}}`, "retry-after-ms", "5"),

@@ -52,14 +52,17 @@ func (e *Error) Unwrap() error {
 	return e.Response
 }
 
-// IsNotFound reports whether err is ARM's 404: the one place "not found" is recognised.
+// IsNotFound reports whether err is ARM's 404 for a missing resource (or its missing resource
+// group): the one place "not found" is recognised. A 404 SubscriptionNotFound means the
+// provider is pointed at the wrong subscription, not that the resource is gone, so it does not
+// count: treating it as gone would drop every resource from state.
 func IsNotFound(err error) bool {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.StatusCode == http.StatusNotFound
+		return e.StatusCode == http.StatusNotFound && !strings.EqualFold(e.Code, "SubscriptionNotFound")
 	}
 	var re *azcore.ResponseError
-	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound
+	return errors.As(err, &re) && re.StatusCode == http.StatusNotFound && !strings.EqualFold(re.ErrorCode, "SubscriptionNotFound")
 }
 
 // ErrorCode returns ARM's error code carried by err, or "".
