@@ -1,0 +1,105 @@
+package provider
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
+)
+
+// Human names of the resource kinds, used in every summary and detail.
+const (
+	kindWorkspace = "Batch AI Workspace"
+	kindCluster   = "Batch AI Cluster"
+)
+
+// action is one provider operation, worded for a diagnostic summary (Title Case) and detail (lower case),
+// e.g. "Error Creating Batch AI Workspace" and "creating Batch AI Workspace (<id>): <err>".
+type action struct {
+	summary string // format with the kind
+	detail  string // format with the kind and the ID
+}
+
+var (
+	actionCreate     = action{"Error Creating %s", "creating %s (%s)"}
+	actionWaitCreate = action{"Error Waiting for %s Creation", "waiting for creation of %s (%s)"}
+	actionRead       = action{"Error Reading %s", "reading %s (%s)"}
+	actionUpdate     = action{"Error Updating %s", "updating %s (%s)"}
+	actionWaitUpdate = action{"Error Waiting for %s Update", "waiting for update of %s (%s)"}
+	actionDelete     = action{"Error Deleting %s", "deleting %s (%s)"}
+	actionWaitDelete = action{"Error Waiting for %s Deletion", "waiting for deletion of %s (%s)"}
+	actionCheckExist = action{"Error Checking for Existing %s", "checking for an existing %s (%s)"}
+)
+
+// addAPIError reports a failed call: the summary names the action and kind, the detail follows the AWS
+// provider's "<action> <kind> (<id>): <error>" wording and adds a hint for well-known ARM error codes.
+func addAPIError(diags *diag.Diagnostics, a action, kind, id string, err error) {
+	diags.AddError(fmt.Sprintf(a.summary, kind), apiErrorDetail(a, kind, id, err))
+}
+
+func apiErrorDetail(a action, kind, id string, err error) string {
+	detail := fmt.Sprintf(a.detail, kind, id) + ": " + err.Error()
+	if hint := errorHint(err); hint != "" {
+		detail += "\n\n" + hint
+	}
+	return detail
+}
+
+// errorHint explains the ARM errors users can fix themselves.
+func errorHint(err error) string {
+	code := client.ErrorCode(err)
+	switch {
+	case code == "AuthorizationFailed" || hasStatus(err, http.StatusForbidden):
+		return "The identity the provider authenticates as lacks permission for this operation; grant it a role " +
+			"such as Contributor on the resource group."
+	case code == "InvalidAuthenticationToken" || code == "InvalidAuthenticationTokenTenant" ||
+		code == "ExpiredAuthenticationToken" || hasStatus(err, http.StatusUnauthorized):
+		return "The access token was rejected: check tenant_id, client_id and the credential, and that the " +
+			"provider's environment or metadata_host matches the cloud the subscription lives in."
+	case code == "ResourceGroupNotFound":
+		return "Create the resource group first (for example with azurerm_resource_group or `az group create`)."
+	case code == "SubscriptionNotFound" || code == "InvalidSubscriptionId":
+		return "Check subscription_id (or ARM_SUBSCRIPTION_ID)."
+	case code == "MissingSubscriptionRegistration":
+		return "Register the Microsoft.BatchAI resource provider on the subscription (`az provider register -n Microsoft.BatchAI`)."
+	}
+	return ""
+}
+
+func hasStatus(err error, status int) bool {
+	var e *client.Error
+	return errors.As(err, &e) && e.StatusCode == status
+}
+
+// addAlreadyExistsError is azurerm's wording for a create that would adopt an unmanaged resource.
+func addAlreadyExistsError(diags *diag.Diagnostics, kind, id, tfType string) {
+	diags.AddError(fmt.Sprintf("%s Already Exists", kind),
+		fmt.Sprintf("A resource with the ID %q already exists - to be managed via Terraform this resource needs "+
+			"to be imported into the State. Please see the resource documentation for %q for more information.", id, tfType))
+}
+
+// addInvalidImportIDError reports an import ID that does not parse; err names the expected format.
+func addInvalidImportIDError(diags *diag.Diagnostics, kind string, err error) {
+	diags.AddError("Invalid Import ID",
+		fmt.Sprintf("importing %s: %s\n\nImport with the resource's full ARM ID.", kind, err))
+}
+
+// addInvalidStateIDError reports an `id` in state that no longer parses: only a provider bug or a
+// hand-edited state gets there.
+func addInvalidStateIDError(diags *diag.Diagnostics, kind string, err error) {
+	diags.AddAttributeError(path.Root("id"), "Invalid Resource ID in State",
+		fmt.Sprintf("The %s ID stored in state cannot be parsed: %s\n\nThis is always a bug in the provider code "+
+			"(or the state was edited by hand) and should be reported to the provider developers.", kind, err))
+}
+
+// addTaintedCreateError explains that a create was accepted but did not finish: the resource is kept in
+// state (Terraform marks it tainted) so that it is never orphaned.
+func addTaintedCreateError(diags *diag.Diagnostics, kind, id string, err error) {
+	diags.AddError(fmt.Sprintf(actionWaitCreate.summary, kind),
+		apiErrorDetail(actionWaitCreate, kind, id, err)+"\n\nAzure accepted the request, so the resource was "+
+			"recorded in the Terraform state and marked as tainted: the next apply replaces it, and destroy removes it.")
+}

@@ -1,0 +1,81 @@
+package provider
+
+import (
+	"context"
+	"regexp"
+	"sync"
+	"sync/atomic"
+
+	azlog "github.com/Azure/azure-sdk-for-go/sdk/azcore/log"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+)
+
+// secretPatterns mask credentials that could appear in any log line, whatever produced it: bearer
+// tokens, JWTs (access, ID and federated tokens all start with a base64url "{"), and form-encoded
+// secrets of token requests.
+var secretPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`(?i)bearer\s+[A-Za-z0-9._~+/=-]+`),
+	regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`),
+	regexp.MustCompile(`(?i)(client_secret|client_assertion|password|access_token|refresh_token|id_token)(["']?\s*[=:]\s*["']?)[^&"'\s,}]+`),
+}
+
+// withLogMasks returns ctx with the provider's masks applied: the generic secret patterns and the literal
+// secret values of this configuration. tflog masks are per context, so every context that logs needs them.
+func withLogMasks(ctx context.Context, secrets []string) context.Context {
+	ctx = tflog.MaskLogRegexes(ctx, secretPatterns...)
+	if len(secrets) > 0 {
+		ctx = tflog.MaskLogStrings(ctx, secrets...)
+	}
+	return ctx
+}
+
+// sdkLogEvents are the azcore and azidentity events forwarded to tflog. EventResponseError is left out on
+// purpose: it carries ResponseError.Error(), which embeds the whole response body.
+var sdkLogEvents = []azlog.Event{
+	azlog.EventRequest, azlog.EventResponse, azlog.EventRetryPolicy, azlog.EventLRO, azidentity.EventAuthentication,
+}
+
+// sdkLogSubsystem is the tflog subsystem of Azure SDK messages. Its level follows the provider's, and
+// TF_LOG_PROVIDER_BATCHAI_AZURE_SDK does not exist: the subsystem only separates the lines by name.
+const sdkLogSubsystem = "azure_sdk"
+
+// sdkLogTarget holds the context whose logger receives Azure SDK messages. azcore has a single, global
+// listener with no context of its own, so the most recently configured provider instance receives them:
+// Terraform runs one provider process per configuration, so in practice there is exactly one.
+type sdkLogTarget struct {
+	mu  sync.Mutex // tflog mutates a context's field map while logging: one call at a time
+	ctx context.Context
+}
+
+var (
+	sdkLogOnce sync.Once
+	sdkLogCtx  atomic.Pointer[sdkLogTarget]
+)
+
+// routeSDKLogs sends the Azure SDK's log messages to tflog (Debug). The SDK logs from whichever goroutine
+// makes a request, so the messages go through a subsystem logger of their own: a tflog context shares its
+// field map with the contexts derived from it, and the request that configured the provider keeps using
+// those. azcore logs request lines and allow-listed headers only (Authorization is always "REDACTED" and
+// bodies are never logged, see client.New); the masks are a second line of defense.
+func routeSDKLogs(ctx context.Context, secrets []string) {
+	ctx = tflog.NewSubsystem(ctx, sdkLogSubsystem)
+	ctx = tflog.SubsystemMaskLogRegexes(ctx, sdkLogSubsystem, secretPatterns...)
+	if len(secrets) > 0 {
+		ctx = tflog.SubsystemMaskLogStrings(ctx, sdkLogSubsystem, secrets...)
+	}
+	sdkLogCtx.Store(&sdkLogTarget{ctx: ctx})
+	// azcore's SetListener/SetEvents are not goroutine-safe, so they run once, before any client exists.
+	sdkLogOnce.Do(func() {
+		azlog.SetEvents(sdkLogEvents...)
+		azlog.SetListener(func(ev azlog.Event, msg string) {
+			t := sdkLogCtx.Load()
+			if t == nil {
+				return
+			}
+			t.mu.Lock()
+			defer t.mu.Unlock()
+			tflog.SubsystemDebug(t.ctx, sdkLogSubsystem, msg, map[string]any{"azure_sdk_event": string(ev)})
+		})
+	})
+}

@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
+)
+
+// testAccProtoV6ProviderFactories serve the provider in-process. Its environment is empty, so ARM_*
+// variables of the developer's shell can never change what a test authenticates as or talks to.
+var testAccProtoV6ProviderFactories = testAccProviderFactoriesWithEnv(nil)
+
+// testAccProviderFactoriesWithEnv serves a provider that sees env as its whole environment.
+func testAccProviderFactoriesWithEnv(env map[string]string) map[string]func() (tfprotov6.ProviderServer, error) {
+	return map[string]func() (tfprotov6.ProviderServer, error){
+		"batchai": providerserver.NewProtocol6WithError(&batchaiProvider{version: "test", getenv: func(k string) string { return env[k] }}),
+	}
+}
+
+// testAccPollInterval keeps polling fast when the emulator sends no Retry-After.
+const testAccPollInterval = "100ms"
+
+// testAccPreCheck fails early, with the fix, when the Terraform CLI is not pinned: terraform-plugin-testing
+// would otherwise try to download one.
+func testAccPreCheck(t *testing.T) {
+	t.Helper()
+	if os.Getenv("TF_ACC_TERRAFORM_PATH") == "" {
+		t.Fatal("TF_ACC_TERRAFORM_PATH is not set: run the tests with `make test`, or " +
+			"`eval \"$(scripts/terraform-cli.sh --print-env)\"` first")
+	}
+}
+
+// testAccEmulator starts a fresh emulator for one test (stopped by t.Cleanup) and returns how to reach it.
+func testAccEmulator(t *testing.T) emulator.Info {
+	t.Helper()
+	return testAccEmulatorInstance(t).Info
+}
+
+// testAccEmulatorInstance is testAccEmulator for tests that also drive the emulator itself (faults, clock).
+func testAccEmulatorInstance(t *testing.T, opts ...func(*emulator.Config)) *emulatortest.Instance {
+	t.Helper()
+	testAccPreCheck(t)
+	return emulatortest.Start(t, opts...)
+}
+
+// testAccProviderConfig is the provider block for an emulator, configured the way users configure a
+// private cloud: metadata host, CA bundle and a service principal.
+func testAccProviderConfig(info emulator.Info) string {
+	return fmt.Sprintf(`
+provider "batchai" {
+  metadata_host       = %[1]q
+  ca_certificate_file = %[2]q
+  subscription_id     = %[3]q
+  tenant_id           = %[4]q
+  client_id           = %[5]q
+  client_secret       = %[6]q
+  use_cli             = false
+  poll_interval       = %[7]q
+}
+`, info.MetadataHost, info.CACertificate, info.SubscriptionID, info.TenantID, info.ClientID, info.ClientSecret, testAccPollInterval)
+}
+
+// testAccClient is an ARM client for checks and out-of-band changes, built by the provider's own code
+// path (metadata document, CA bundle, client secret credential).
+func testAccClient(t *testing.T, info emulator.Info) *client.Client {
+	t.Helper()
+	s := settings{
+		SubscriptionID: info.SubscriptionID, TenantID: info.TenantID, ClientID: info.ClientID,
+		ClientSecret: info.ClientSecret, Environment: "public", MetadataHost: info.MetadataHost,
+		CACertificateFile: info.CACertificate, PollInterval: 100 * time.Millisecond,
+	}
+	hc, err := newHTTPClient(s.CACertificateFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	endpoints, err := resolveEndpoints(ctx, s, hc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred, _, err := newCredential(s, endpoints, hc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := client.New(client.Options{Endpoint: endpoints.ResourceManager, Audience: endpoints.Audience,
+		SubscriptionID: s.SubscriptionID, Credential: cred, Transport: hc, PollFrequency: s.PollInterval})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// expectError matches an error that contains the parts in order. Terraform wraps diagnostics at about 80
+// columns, so each space in a part matches any run of white space.
+func expectError(parts ...string) *regexp.Regexp {
+	quoted := make([]string, len(parts))
+	for i, p := range parts {
+		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
