@@ -1,0 +1,80 @@
+package emulator
+
+import (
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/store"
+)
+
+// Buckets of the store. Keys are lower-cased ARM IDs (ARM IDs are case-insensitive); values keep the
+// casing the resource was created with.
+const (
+	bucketGroups      = "resourcegroups"
+	bucketWorkspaces  = "workspaces"
+	bucketClusters    = "clusters"
+	bucketFileServers = "fileservers"
+	bucketOperations  = "operations"
+	bucketQuotas      = "quotas"
+)
+
+// errNeedsWrite aborts a read-only attempt that found state to advance or settle (a node became idle, a
+// deletion finished); the request then runs again in a write transaction.
+var errNeedsWrite = errors.New("emulator: request needs a write transaction")
+
+// txn is one request's view of the store: a transaction plus the instant the request is evaluated at, so
+// every lazy state change in one request uses the same clock reading.
+type txn struct {
+	*store.Tx
+	e        *Emulator
+	writable bool
+	now      time.Time
+}
+
+// write is called before any change; in the read-only attempt it aborts it so the request is retried in
+// a write transaction.
+func (t *txn) write() error {
+	if !t.writable {
+		return errNeedsWrite
+	}
+	return nil
+}
+
+func (t *txn) put(bucket, key string, v any) error {
+	if err := t.write(); err != nil {
+		return err
+	}
+	return t.Put(bucket, strings.ToLower(key), v)
+}
+
+func (t *txn) del(bucket, key string) error {
+	if err := t.write(); err != nil {
+		return err
+	}
+	return t.Delete(bucket, strings.ToLower(key))
+}
+
+func (t *txn) get(bucket, key string, v any) (bool, error) {
+	return t.Get(bucket, strings.ToLower(key), v)
+}
+
+// read runs fn in a read-only transaction, and again in a write transaction if fn found lazy state to
+// persist. Reads thus cost no fsync unless something changed. fn must be safe to run twice.
+func (e *Emulator) read(fn func(t *txn) error) error {
+	now := e.now()
+	err := e.store.View(func(tx *store.Tx) error { return fn(&txn{Tx: tx, e: e, now: now}) })
+	if errors.Is(err, errNeedsWrite) {
+		return e.update(now, fn)
+	}
+	return err
+}
+
+// update runs fn in one write transaction: either everything it wrote is committed (and fsynced) or
+// nothing is.
+func (e *Emulator) update(now time.Time, fn func(t *txn) error) error {
+	return e.store.Update(func(tx *store.Tx) error { return fn(&txn{Tx: tx, e: e, writable: true, now: now}) })
+}
+
+// mutate is update at the current time.
+func (e *Emulator) mutate(fn func(t *txn) error) error { return e.update(e.now(), fn) }
