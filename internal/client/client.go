@@ -131,6 +131,10 @@ func applicationID(ua string) string {
 // SubscriptionID is the client's default subscription.
 func (c *Client) SubscriptionID() string { return c.subscriptionID }
 
+// PollFrequency is how often long-running work is polled when the service sends no Retry-After.
+// The provider uses it for its own waits too (allocation state, nodes).
+func (c *Client) PollFrequency() time.Duration { return c.pollFrequency }
+
 // Endpoint is the ARM base URL the client talks to.
 func (c *Client) Endpoint() string { return c.endpoint }
 
