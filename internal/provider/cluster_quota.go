@@ -1,0 +1,86 @@
+package provider
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+)
+
+// The quota preflight: a cluster whose vCPUs exceed what is left of the location's Batch AI quota
+// fails at plan time with the numbers, instead of after minutes of apply. It mirrors the service's
+// checks: one more cluster under "Clusters" when creating, then the nodes the cluster steers to
+// against the regional vCPU line of its priority and the line of its VM size family.
+
+// clusterQuotaRequest is what a plan asks of the quota.
+type clusterQuotaRequest struct {
+	location string
+	vmSize   string
+	priority string // dedicated or lowpriority
+	creating bool
+	// nodes is the node count the cluster will steer to: the manual target, or the auto-scale
+	// count (initial at creation, current later) clamped into [minimum, maximum].
+	nodes int
+	// heldNodes is what the cluster already holds (and Usages already count): 0 at creation,
+	// else the larger of its current node count and its prior manual target.
+	heldNodes int
+}
+
+// checkClusterQuota returns a description of the first quota line the request exceeds, or "".
+// Sizes missing from the provider's table, and lines missing from usages, are not checked.
+func checkClusterQuota(req clusterQuotaRequest, usages []api.Usage) string {
+	if req.creating {
+		if u, ok := findUsage(usages, "Clusters"); ok {
+			current, limit := int64(api.Deref(u.CurrentValue)), api.Deref(u.Limit)
+			if current+1 > limit {
+				return fmt.Sprintf("creating this cluster needs one more cluster under %q in %s, but %d of the "+
+					"limit of %d are in use. Delete a cluster or request a quota increase.",
+					"Clusters", req.location, current, limit)
+			}
+		}
+	}
+	size, ok := lookupClusterVMSize(req.vmSize)
+	if !ok || req.nodes <= req.heldNodes || req.nodes <= 0 {
+		return ""
+	}
+	prio := "Dedicated"
+	if strings.EqualFold(req.priority, api.VMPriorityLowPriority) {
+		prio = "LowPriority"
+	}
+	lines := []string{
+		"Total Cluster " + prio + " Regional vCPUs",
+		size.family + " Cluster " + prio + " vCPUs",
+	}
+	need := int64(req.nodes * size.vcpus)
+	held := int64(req.heldNodes * size.vcpus)
+	for _, name := range lines {
+		u, ok := findUsage(usages, name)
+		if !ok {
+			continue
+		}
+		// Usages count what this cluster holds already; the service checks the others plus the new size.
+		others := max(int64(api.Deref(u.CurrentValue))-held, 0)
+		limit := api.Deref(u.Limit)
+		if others+need > limit {
+			return fmt.Sprintf("%d %s node(s) of %s need %d vCPUs (%d each) under %q in %s, but other clusters "+
+				"use %d of its limit of %d vCPUs, leaving %d. Reduce the node count, choose a smaller VM size, or "+
+				"request a quota increase.",
+				req.nodes, strings.ToLower(prio), req.vmSize, need, size.vcpus, name, req.location,
+				others, limit, max(limit-others, 0))
+		}
+	}
+	return ""
+}
+
+// findUsage finds a usage line by its machine name, case-insensitively.
+func findUsage(usages []api.Usage, name string) (api.Usage, bool) {
+	for _, u := range usages {
+		if u.Name != nil && strings.EqualFold(api.Deref(u.Name.Value), name) {
+			return u, true
+		}
+	}
+	return api.Usage{}, false
+}
+
+// clampNodes is the service's auto-scale target: v kept inside [lo, hi].
+func clampNodes(v, lo, hi int) int { return min(max(v, lo), hi) }

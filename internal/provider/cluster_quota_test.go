@@ -1,0 +1,96 @@
+package provider
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+)
+
+func testUsage(name string, current int32, limit int64) api.Usage {
+	return api.Usage{Unit: api.Ptr("Count"), CurrentValue: api.Ptr(current), Limit: api.Ptr(limit),
+		Name: &api.UsageName{Value: api.Ptr(name), LocalizedValue: api.Ptr(name)}}
+}
+
+func TestClusterQuotaCheck(t *testing.T) {
+	usages := []api.Usage{
+		testUsage("Clusters", 1, 20),
+		testUsage("Total Cluster Dedicated Regional vCPUs", 12, 48),
+		testUsage("Standard NC Family Cluster Dedicated vCPUs", 12, 48),
+		testUsage("Standard NCv3 Family Cluster Dedicated vCPUs", 0, 0),
+		testUsage("Total Cluster LowPriority Regional vCPUs", 0, 48),
+		testUsage("Standard NC Family Cluster LowPriority vCPUs", 0, 48),
+	}
+	for name, tc := range map[string]struct {
+		req  clusterQuotaRequest
+		want []string // fragments of the problem; none means no problem
+	}{
+		"fits":              {req: clusterQuotaRequest{vmSize: "Standard_NC6", priority: "dedicated", creating: true, nodes: 6}},
+		"exactly the limit": {req: clusterQuotaRequest{vmSize: "standard_nc6", priority: "dedicated", creating: true, nodes: 6}},
+		"regional exceeded": {
+			req:  clusterQuotaRequest{location: "eastus", vmSize: "Standard_NC6", priority: "dedicated", creating: true, nodes: 7},
+			want: []string{"42 vCPUs", "Total Cluster Dedicated Regional vCPUs", "eastus", "use 12", "limit of 48", "leaving 36"},
+		},
+		"family exceeded": {
+			req:  clusterQuotaRequest{vmSize: "Standard_NC6s_v3", priority: "dedicated", creating: true, nodes: 1},
+			want: []string{"Standard NCv3 Family Cluster Dedicated vCPUs", "limit of 0"},
+		},
+		"low priority uses its own line": {
+			req:  clusterQuotaRequest{vmSize: "Standard_NC24", priority: "lowpriority", creating: true, nodes: 3},
+			want: []string{"72 vCPUs", "Total Cluster LowPriority Regional vCPUs"},
+		},
+		"update counts what the cluster holds": {
+			req: clusterQuotaRequest{vmSize: "Standard_NC6", priority: "dedicated", nodes: 8, heldNodes: 2},
+		},
+		"update over the limit": {
+			req:  clusterQuotaRequest{vmSize: "Standard_NC6", priority: "dedicated", nodes: 9, heldNodes: 2},
+			want: []string{"54 vCPUs", "use 0 of its limit of 48"},
+		},
+		"shrinking is never checked": {
+			req: clusterQuotaRequest{vmSize: "Standard_NC6s_v3", priority: "dedicated", nodes: 1, heldNodes: 3},
+		},
+		"unknown size skips the vCPU check": {
+			req: clusterQuotaRequest{vmSize: "Standard_H16", priority: "dedicated", creating: true, nodes: 100},
+		},
+		"zero nodes": {req: clusterQuotaRequest{vmSize: "Standard_NC6s_v3", priority: "dedicated", creating: true}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := checkClusterQuota(tc.req, usages)
+			if len(tc.want) == 0 && got != "" {
+				t.Fatalf("unexpected problem: %s", got)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("problem %q lacks %q", got, w)
+				}
+			}
+		})
+	}
+
+	full := []api.Usage{testUsage("Clusters", 20, 20)}
+	if got := checkClusterQuota(clusterQuotaRequest{vmSize: "Standard_NC6", creating: true}, full); !strings.Contains(got, `"Clusters"`) {
+		t.Errorf("cluster count: %q", got)
+	}
+	if got := checkClusterQuota(clusterQuotaRequest{vmSize: "Standard_NC6"}, full); got != "" {
+		t.Errorf("an update adds no cluster: %q", got)
+	}
+}
+
+func TestClusterVMSizes(t *testing.T) {
+	for size, vcpus := range map[string]int{"Standard_NC6": 6, "STANDARD_NC24RS_V3": 24, "standard_d15_v2": 20, "Standard_F72s_v2": 72} {
+		if s, ok := lookupClusterVMSize(size); !ok || s.vcpus != vcpus {
+			t.Errorf("%s: got %+v %v, want %d vCPUs", size, s, ok, vcpus)
+		}
+	}
+	if _, ok := lookupClusterVMSize("Standard_Unknown"); ok {
+		t.Error("unknown size found")
+	}
+	for name, s := range clusterVMSizes {
+		if why := clusterVMSizeRejection(name); why != "" {
+			t.Errorf("%s is in the table but rejected: %s", name, why)
+		}
+		if s.vcpus <= 0 || !strings.HasSuffix(s.family, " Family") {
+			t.Errorf("%s: %+v", name, s)
+		}
+	}
+}

@@ -1,0 +1,175 @@
+package provider
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/sim"
+)
+
+// testAccCheckClusterExists fails unless the emulator has the cluster: a failed create must not orphan it.
+func testAccCheckClusterExists(t *testing.T, info emulator.Info, name string) {
+	t.Helper()
+	if _, err := testAccClient(t, info).GetCluster(testAccContext(t), testAccClusterID(info, name)); err != nil {
+		t.Fatalf("the cluster is not in the emulator: %v", err)
+	}
+}
+
+// TestAccClusterResource_createTimeout runs out of create timeout while the nodes are still being
+// allocated: the apply fails, but the cluster is in state (tainted, so the next apply replaces it), never
+// orphaned.
+func TestAccClusterResource_createTimeout(t *testing.T) {
+	t.Parallel()
+	inst := testAccEmulatorInstance(t, func(c *emulator.Config) { c.ProvisioningDelay = time.Minute })
+	info := inst.Info
+	body := testAccClusterManual("Standard_NC6", 1)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckClusterDestroyed(t, info),
+		Steps: []resource.TestStep{
+			{
+				Config:      testAccClusterConfig(info, body+"  timeouts {\n    create = \"2s\"\n  }\n"),
+				ExpectError: expectError("Error Waiting for Batch AI Cluster Creation", "timed out waiting for allocation_state", "resizing", "recorded in the Terraform state and marked as tainted"),
+			},
+			{
+				PreConfig: func() {
+					testAccCheckClusterExists(t, info, "c1")
+					inst.Emulator.SetProvisioningDelay(50 * time.Millisecond)
+				},
+				Config: testAccClusterConfig(info, body),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccClusterAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: testAccClusterSteady(1),
+			},
+		},
+	})
+}
+
+// TestAccClusterResource_createFails makes the service fail the create operation after accepting it (as it
+// does when quota runs out during provisioning): the error carries the service's message, and the failed
+// cluster is in state, tainted, to be replaced by the next apply.
+func TestAccClusterResource_createFails(t *testing.T) {
+	t.Parallel()
+	inst := testAccEmulatorInstance(t)
+	info := inst.Info
+	const message = "Operation results in exceeding quota limits of Total Cluster Dedicated Regional vCPUs. requested: 6 vCPUs, limit: 0 vCPUs"
+	inst.Emulator.FailNextOperation(emulator.OperationFailure{PathContains: "/clusters/c1", Status: 409, Code: "QuotaExceeded", Message: message})
+	config := testAccClusterConfig(info, testAccClusterManual("Standard_NC6", 1))
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckClusterDestroyed(t, info),
+		Steps: []resource.TestStep{
+			{
+				Config:      config,
+				ExpectError: expectError("Error Waiting for Batch AI Cluster Creation", "QuotaExceeded", "requested: 6 vCPUs, limit: 0 vCPUs", "marked as tainted"),
+			},
+			{
+				PreConfig: func() { testAccCheckClusterExists(t, info, "c1") },
+				Config:    config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccClusterAddr, plancheck.ResourceActionDestroyBeforeCreate),
+				}},
+				ConfigStateChecks: testAccClusterSteady(1),
+			},
+		},
+	})
+}
+
+// TestAccClusterResource_quotaPreflight plans clusters beyond the location's vCPU quota: the plan fails
+// with the numbers (create, and resize up), while shrinking or staying within quota plans fine.
+func TestAccClusterResource_quotaPreflight(t *testing.T) {
+	t.Parallel()
+	inst := testAccEmulatorInstance(t)
+	info := inst.Info
+	q := sim.DefaultQuota()
+	q.DedicatedVCPUs, q.LowPriorityVCPUs = 12, 6
+	if err := inst.Emulator.SetQuota("eastus", q); err != nil {
+		t.Fatal(err)
+	}
+	ws, _ := testAccClusterSeedWorkspace(t, info, "")
+	config := func(priority string, nodes int) string {
+		return testAccProviderConfig(info) + fmt.Sprintf(`
+resource "batchai_cluster" "test" {
+  name         = "c1"
+  workspace_id = %q
+  vm_size      = "Standard_NC6"
+  vm_priority  = %q
+  scale_settings {
+    manual {
+      target_node_count = %d
+    }
+  }
+  user_account {
+    admin_user_name           = "azureuser"
+    admin_user_ssh_public_key = %q
+  }
+}
+`, ws.String(), priority, nodes, testAccClusterSSHKey)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckClusterDestroyed(t, info),
+		Steps: []resource.TestStep{
+			{
+				Config:   config("dedicated", 3),
+				PlanOnly: true,
+				ExpectError: expectError("Insufficient Batch AI Quota", "scale_settings.manual.target_node_count",
+					"3 dedicated node(s) of Standard_NC6 need 18 vCPUs (6 each)", `"Total Cluster Dedicated Regional vCPUs" in eastus`,
+					"use 0 of its limit of 12 vCPUs, leaving 12"),
+			},
+			{
+				Config:   config("lowpriority", 2),
+				PlanOnly: true,
+				ExpectError: expectError("Insufficient Batch AI Quota", "12 vCPUs", `"Total Cluster LowPriority Regional vCPUs"`,
+					"limit of 6 vCPUs"),
+			},
+			{Config: config("dedicated", 2), ConfigStateChecks: testAccClusterSteady(2)},
+			{
+				// What the cluster holds counts as available to it: 2 -> 3 needs 6 more, and none are left.
+				Config:      config("dedicated", 3),
+				PlanOnly:    true,
+				ExpectError: expectError("Insufficient Batch AI Quota", "18 vCPUs", "use 0 of its limit of 12"),
+			},
+			{
+				Config: config("dedicated", 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccClusterAddr, plancheck.ResourceActionUpdate),
+				}},
+			},
+		},
+	})
+}
+
+// TestAccClusterResource_quotaCheckedBeforeCreate creates the workspace and an over-quota cluster in one
+// apply: the plan cannot check the quota (the workspace's location is not known yet), so Create checks it
+// before sending the PUT, and nothing is created.
+func TestAccClusterResource_quotaCheckedBeforeCreate(t *testing.T) {
+	t.Parallel()
+	inst := testAccEmulatorInstance(t)
+	info := inst.Info
+	q := sim.DefaultQuota()
+	q.DedicatedVCPUs = 6
+	if err := inst.Emulator.SetQuota("eastus", q); err != nil {
+		t.Fatal(err)
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if n := inst.Emulator.RequestCount("PUT", "/clusters/"); n != 0 {
+				return fmt.Errorf("%d cluster PUT(s) were sent", n)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{{
+			Config:      testAccClusterConfig(info, testAccClusterManual("Standard_NC6", 2)),
+			ExpectError: expectError("Insufficient Batch AI Quota", "need 12 vCPUs", "limit of 6 vCPUs"),
+		}},
+	})
+}
