@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# examples-check.sh: every example under examples/ is `fmt` clean and passes `validate` against the provider built
+# from this tree.
+#
+# Nothing is downloaded. The provider binary is built into a temporary folder and reached through a CLI config with
+# dev_overrides only: no `direct {}` or mirror, so a provider that is not overridden fails loudly instead of being
+# fetched. With dev_overrides, `validate` needs no `init`; folders that call modules get `get` first, which installs
+# local modules (source = "../modules/...") and never providers. Working files go to a temporary TF_DATA_DIR, so the
+# tree stays clean.
+#
+# The CLI is TF_ACC_TERRAFORM_PATH when set (the GNUmakefile sets it), else whatever scripts/terraform-cli.sh finds:
+# terraform >= 1.11 or OpenTofu. Usage: scripts/examples-check.sh [EXAMPLE_DIR...] (default: every folder).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
+cd "$root"
+
+say() { printf '==> examples-check: %s\n' "$*"; }
+fail() {
+  printf 'examples-check: error: %s\n' "$*" >&2
+  exit 1
+}
+
+[ -d examples ] || fail "no examples/ folder in $root"
+if [ -z "${TF_ACC_TERRAFORM_PATH:-}" ] || [ ! -x "${TF_ACC_TERRAFORM_PATH:-}" ]; then
+  env_lines=$(scripts/terraform-cli.sh --print-env) || fail "no Terraform CLI (see scripts/terraform-cli.sh above)"
+  eval "$env_lines"
+fi
+tf=$TF_ACC_TERRAFORM_PATH
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/batchai-examples.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+say "building the provider into $tmp/bin"
+go build -o "$tmp/bin/terraform-provider-batchai" . || fail "go build of the provider failed"
+
+# Every address an example can resolve to: the explicit source (batchai-tf/batchai) and the implied one
+# (hashicorp/batchai, for snippets without required_providers), on both registries (Terraform and OpenTofu).
+cat >"$tmp/dev.tfrc" <<EOF
+provider_installation {
+  dev_overrides {
+    "registry.terraform.io/batchai-tf/batchai" = "$tmp/bin"
+    "registry.opentofu.org/batchai-tf/batchai" = "$tmp/bin"
+    "registry.terraform.io/hashicorp/batchai"  = "$tmp/bin"
+    "registry.opentofu.org/hashicorp/batchai"  = "$tmp/bin"
+  }
+}
+EOF
+
+run_tf() {
+  env -u TF_PLUGIN_CACHE_DIR -u TF_CLI_ARGS -u TF_CLI_ARGS_validate -u TF_CLI_ARGS_get -u TERRAFORM_CONFIG \
+    TF_CLI_CONFIG_FILE="$tmp/dev.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 "$tf" "$@"
+}
+
+say "$tf fmt -check -recursive examples/"
+run_tf fmt -check -recursive -diff examples/ ||
+  fail "examples/ is not formatted: run 'make generate' (or terraform fmt -recursive examples/)"
+
+if [ $# -gt 0 ]; then
+  dirs=("$@")
+else
+  dirs=()
+  while IFS= read -r d; do dirs+=("$d"); done < <(find examples -name .terraform -prune -o -name '*.tf' -print |
+    sed 's|/[^/]*$||' | sort -u)
+fi
+[ ${#dirs[@]} -gt 0 ] || fail "no .tf files under examples/"
+
+failed=()
+for dir in "${dirs[@]}"; do
+  data="$tmp/data/$(printf '%s' "$dir" | tr '/' '_')"
+  log="$tmp/$(printf '%s' "$dir" | tr '/' '_').log"
+  ok=true
+  if grep -qs '^[[:space:]]*module[[:space:]]' "$dir"/*.tf; then
+    TF_DATA_DIR=$data run_tf -chdir="$dir" get -no-color >"$log" 2>&1 || ok=false
+  fi
+  if $ok; then
+    TF_DATA_DIR=$data run_tf -chdir="$dir" validate -no-color >>"$log" 2>&1 || ok=false
+  fi
+  if $ok; then
+    printf '    ok      %s\n' "$dir"
+  else
+    printf '    FAILED  %s\n' "$dir"
+    sed 's/^/            /' "$log"
+    failed+=("$dir")
+  fi
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+  fail "${#failed[@]} of ${#dirs[@]} example folders are not valid: ${failed[*]}"
+fi
+say "${#dirs[@]} example folders are formatted and valid"
