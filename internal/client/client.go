@@ -1,5 +1,5 @@
 // Package client is the typed ARM client for Microsoft.BatchAI 2018-05-01, built on azcore's ARM
-// pipeline: bearer tokens, retries that honour Retry-After, long-running operations and paging.
+// pipeline: bearer tokens, retries that honor Retry-After, long-running operations and paging.
 package client
 
 import (

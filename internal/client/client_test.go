@@ -17,8 +17,8 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 )
 
-// These tests drive the client against a scripted TLS server to pin down behaviour that the
-// emulator cannot easily provoke (long Retry-After, exact request sequences). The behaviour
+// These tests drive the client against a scripted TLS server to pin down behavior that the
+// emulator cannot easily provoke (long Retry-After, exact request sequences). The behavior
 // against the emulator itself is covered in emulator_test.go.
 
 type script struct {

@@ -53,7 +53,7 @@ func (e *Error) Unwrap() error {
 }
 
 // IsNotFound reports whether err is ARM's 404 for a missing resource (or its missing resource
-// group): the one place "not found" is recognised. A 404 SubscriptionNotFound means the
+// group): the one place "not found" is recognized. A 404 SubscriptionNotFound means the
 // provider is pointed at the wrong subscription, not that the resource is gone, so it does not
 // count: treating it as gone would drop every resource from state.
 func IsNotFound(err error) bool {
