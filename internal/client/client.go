@@ -26,7 +26,7 @@ const moduleName = "terraform-provider-batchai/client"
 // DefaultPollFrequency is how often a long-running operation is polled when the service sends no
 // Retry-After. Real Batch AI sent none on cluster operations (recorded traffic), and azcore's own
 // default of 30 s adds 15 s to every operation on average.
-const DefaultPollFrequency = 10 * time.Second
+const DefaultPollFrequency = 5 * time.Second
 
 // Options configures a Client.
 type Options struct {
