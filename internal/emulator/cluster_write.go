@@ -33,8 +33,8 @@ func (e *Emulator) putCluster(w http.ResponseWriter, r *http.Request) {
 	}
 	var rep *reply
 	err := e.mutate(func(t *txn) error {
-		if err := api.ValidateName(name); err != nil {
-			return errInvalidName("cluster", name, err)
+		if api.ValidateName(name) != nil {
+			return errInvalidName("cluster", name)
 		}
 		if body.Properties == nil {
 			return newError(http.StatusBadRequest, sim.CodeMissingRequiredProperty,

@@ -56,12 +56,16 @@ func TestClusterCreateLRO(t *testing.T) {
 	if *op.Status != "Succeeded" || op.EndTime == nil || *op.Properties.ResourceID != c.inst.SubscriptionID+"$rg$ws$c1" {
 		t.Errorf("final: %+v", op)
 	}
-	for _, u := range []string{async, loc} {
-		var again api.OperationStatus
-		c.must(200, "GET", u, nil).decode(t, &again)
-		if *again.Status != "Succeeded" || *again.Name != opID {
-			t.Errorf("%s after completion: %+v", u, again)
-		}
+	var again api.OperationStatus
+	c.must(200, "GET", async, nil).decode(t, &again)
+	if *again.Status != "Succeeded" || *again.Name != opID {
+		t.Errorf("%s after completion: %+v", async, again)
+	}
+	// Location, once done, answers what a synchronous PUT would have: the cluster (ARM's Location contract).
+	var final api.Cluster
+	c.must(200, "GET", loc, nil).decode(t, &final)
+	if *final.ID != c.cluster("rg", "ws", "c1") || *final.Name != "c1" || *final.Properties.ProvisioningState != "succeeded" {
+		t.Errorf("Location after completion: %+v", final)
 	}
 	c.must(404, "GET", strings.Replace(async, opID, "00000000-0000-0000-0000-000000000000", 1), nil)
 	c.must(404, "GET", strings.Replace(async, "/eastus/", "/westus/", 1), nil)

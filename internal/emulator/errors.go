@@ -37,6 +37,16 @@ func (e *apiError) withTarget(target string) *apiError {
 	return e
 }
 
+// fromGateway marks an error that ARM's front door answers before the resource provider sees the request:
+// x-ms-failure-cause: gateway, as recorded with LocationNotAvailableForResourceType (batchai-api-notes.md 1.5).
+func (e *apiError) fromGateway() *apiError {
+	if e.Header == nil {
+		e.Header = http.Header{}
+	}
+	e.Header.Set("x-ms-failure-cause", "gateway")
+	return e
+}
+
 // fromSim converts the cluster simulation's validation and quota errors.
 func fromSim(e *sim.Error) *apiError {
 	ce := e.CloudError()
@@ -66,12 +76,12 @@ func internalError() *apiError {
 // (batchai-api-notes.md 1.5; ARM's documented codes for the gateway-level ones).
 
 func errResourceGroupNotFound(name string) *apiError {
-	return newError(http.StatusNotFound, "ResourceGroupNotFound", "Resource group '%s' could not be found.", name)
+	return newError(http.StatusNotFound, "ResourceGroupNotFound", "Resource group '%s' could not be found.", name).fromGateway()
 }
 
 func errResourceGroupBeingDeleted(name string) *apiError {
 	return newError(http.StatusConflict, "ResourceGroupBeingDeleted",
-		"The resource group '%s' is in deprovisioning state and cannot perform this operation.", name)
+		"The resource group '%s' is in deprovisioning state and cannot perform this operation.", name).fromGateway()
 }
 
 // errNotFound follows the service's "The specified cluster cluster is not found" (code ClusterNotFound); the
@@ -85,14 +95,9 @@ func errBeingDeleted(kind, name string) *apiError {
 		"The %s %s is being deleted and cannot be changed.", kind, name)
 }
 
-func errInvalidName(kind, name string, why error) *apiError {
-	return newError(http.StatusBadRequest, "InvalidResourceName",
-		"The %s name '%s' is invalid: %v.", kind, sanitize(name), why)
-}
-
 func errMissingAPIVersion() *apiError {
 	return newError(http.StatusBadRequest, "MissingApiVersionParameter",
-		"The api-version query parameter (?api-version=) is required for all requests.")
+		"The api-version query parameter (?api-version=) is required for all requests.").fromGateway()
 }
 
 // sanitize bounds attacker-controlled values before they are echoed in a message.

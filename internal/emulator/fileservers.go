@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
@@ -152,8 +153,8 @@ func (e *Emulator) putFileServer(w http.ResponseWriter, r *http.Request) {
 	}
 	var rep *reply
 	err := e.mutate(func(t *txn) error {
-		if err := api.ValidateName(name); err != nil {
-			return errInvalidName("file server", name, err)
+		if api.ValidateName(name) != nil {
+			return errInvalidName("file server", name)
 		}
 		props, ae := prepareFileServer(body.Properties)
 		if ae != nil {
@@ -176,7 +177,7 @@ func (e *Emulator) putFileServer(w http.ResponseWriter, r *http.Request) {
 		case !isNotFound(err):
 			return err
 		}
-		id := ws.ID + "/fileServers/" + name
+		id := ws.ID + "/fileservers/" + name // the service's spelling (examples/*FileServer*.json)
 		op, err := t.startOperation(opCreateFileServer, ws.Location, id, nil)
 		if err != nil {
 			return err
@@ -270,6 +271,9 @@ func (t *txn) fileServerSubnet(p api.ClusterBaseProperties) (string, *apiError) 
 			return "", newError(http.StatusBadRequest, sim.CodeInvalidPropertyValue, "%v", err).withTarget(path)
 		}
 		fs, err := t.fileServerPath(id.ResourceGroup, id.Workspace, id.Name)
+		if err == nil && !strings.EqualFold(id.SubscriptionID, t.e.identity.SubscriptionID) {
+			err = errNotFound("FileServerNotFound", "file server", id.Name) // another subscription's
+		}
 		if err != nil {
 			return "", newError(http.StatusBadRequest, sim.CodeInvalidPropertyValue, "The value of property '%s' "+
 				"is invalid: the file server %s does not exist.", path, sanitize(id.Name)).withTarget(path)

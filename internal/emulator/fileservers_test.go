@@ -57,6 +57,12 @@ func TestFileServerLifecycle(t *testing.T) {
 	if r := c.do("PUT", c.cluster("rg", "ws", "c2")+apiVersion, body); r.status != 400 {
 		t.Errorf("mount of a missing file server: %d %s", r.status, r.body)
 	}
+	// The same names in another subscription are another file server, which does not exist here.
+	obj(mounts[0])["fileServer"] = map[string]any{"id": strings.Replace(*fs.ID, c.inst.SubscriptionID,
+		"5c3bd1a0-5a7f-4e55-b8b6-0f3c5d3e6f7a", 1)}
+	if r := c.do("PUT", c.cluster("rg", "ws", "c2")+apiVersion, body); r.status != 400 {
+		t.Errorf("mount of another subscription's file server: %d %s", r.status, r.body)
+	}
 
 	r = c.must(202, "DELETE", path, nil)
 	c.must(200, "GET", path, nil).decode(t, &fs)

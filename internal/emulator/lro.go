@@ -175,8 +175,11 @@ func retryHint(h http.Header, d time.Duration) {
 
 // getOperation serves both polling URLs. operationresults (Azure-AsyncOperation) always answers 200 with
 // the status body, as recorded. operationstatuses (Location) follows ARM's Location contract, which the
-// recording never exercised: 202 while running, 200 with the body on success, and the failure's own status
-// and error body on failure, so that a client polling Location never mistakes a running operation for done.
+// recording never exercised: 202 while running; once done, what the request would have answered had it
+// been synchronous (200 with the resource for a create, as a GET then sees it; 200 without a body for a
+// delete); and the failure's own status and error body on failure. So a client polling Location never
+// mistakes a running operation for done, and one that takes the last Location response as the result (as
+// azcore's Location poller does) gets the resource, not the operation.
 func (e *Emulator) serveOperation(isLocation bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) { e.getOperation(w, r, isLocation) }
 }
@@ -206,10 +209,52 @@ func (e *Emulator) getOperation(w http.ResponseWriter, r *http.Request, isLocati
 		case status == api.OperationStatusFailed && isLocation:
 			body := op.Failure.Body
 			rep = newReply(op.Failure.Status, api.CloudError{Error: &body})
+		case status == api.OperationStatusSucceeded && isLocation:
+			if final, err := t.locationResult(&op); err != nil || final != nil {
+				rep = final
+				return err
+			}
 		}
 		return nil
 	})
 	e.respond(w, r, rep, err)
+}
+
+// locationResult is the synchronous answer of a succeeded operation, or nil when there is none any more (the
+// resource a create made has since been deleted; the Location URL then keeps answering the status body).
+func (t *txn) locationResult(op *operation) (*reply, error) {
+	switch op.Kind {
+	case opDeleteCluster, opDeleteFileServer, opDeleteWorkspace:
+		return newReply(http.StatusOK, nil), nil
+	case opCreateCluster:
+		id, err := api.ParseClusterID(op.ResourceID)
+		if err != nil {
+			return nil, err
+		}
+		c, err := t.clusterPath(id.ResourceGroup, id.Workspace, id.Name)
+		if err != nil {
+			return nil, ignoreNotFound(err)
+		}
+		return newReply(http.StatusOK, c.Sim.View(t.now)).withResource(c.ETag, c.Modified), nil
+	case opCreateFileServer:
+		id, err := api.ParseFileServerID(op.ResourceID)
+		if err != nil {
+			return nil, err
+		}
+		fs, err := t.fileServerPath(id.ResourceGroup, id.Workspace, id.Name)
+		if err != nil {
+			return nil, ignoreNotFound(err)
+		}
+		return fs.reply(http.StatusOK), nil
+	}
+	return nil, nil
+}
+
+func ignoreNotFound(err error) error {
+	if isNotFound(err) {
+		return nil
+	}
+	return err
 }
 
 // getGroupOperation is Microsoft.Resources' Location URL of a resource group delete: 202 while running,

@@ -51,16 +51,17 @@ func (e *Emulator) respond(w http.ResponseWriter, r *http.Request, rep *reply, e
 	writeJSON(w, rep.status, rep.body)
 }
 
-// writeJSON writes body as JSON (nil: an empty body). HTML characters are not escaped, as the service's
-// .NET serializer does not escape them either.
+// writeJSON writes body as JSON (nil: an empty body, without Content-Type). HTML characters are not
+// escaped, as the service's .NET serializer does not escape them either.
 func writeJSON(w http.ResponseWriter, status int, body any) {
 	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
 	if body == nil {
+		// No body, no content type: ARM's 202s and 204s carry none.
 		h.Set("Content-Length", "0")
 		w.WriteHeader(status)
 		return
 	}
+	h.Set("Content-Type", "application/json; charset=utf-8")
 	buf, ok := bufPool.Get().(*bytes.Buffer)
 	if !ok {
 		buf = new(bytes.Buffer)

@@ -92,15 +92,17 @@ func (e *Emulator) serveARM(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		h, ok := rt.methods[r.Method]
+		if !ok && r.Method == http.MethodHead && rt.methods[http.MethodGet] != nil {
+			// HEAD is ARM's existence check (Resources_CheckExistence): the GET without its body, 204 when
+			// the GET would have answered 200.
+			h, w = rt.methods[http.MethodGet], &headWriter{ResponseWriter: w}
+			ok = true
+		}
 		if !ok {
-			allowed := make([]string, 0, len(rt.methods))
-			for m := range rt.methods {
-				allowed = append(allowed, m)
-			}
-			slices.Sort(allowed)
+			allowed := rt.allowed()
 			ae := newError(http.StatusMethodNotAllowed, "MethodNotAllowed",
 				"The requested method '%s' is not allowed for the resource type '%s'.", sanitize(r.Method), rt.typeName)
-			ae.Header = http.Header{"Allow": {strings.Join(allowed, ", ")}}
+			ae.fromGateway().Header.Set("Allow", strings.Join(allowed, ", "))
 			writeError(w, ae)
 			return
 		}
@@ -111,10 +113,27 @@ func (e *Emulator) serveARM(w http.ResponseWriter, r *http.Request) {
 		for k, v := range vals {
 			r.SetPathValue(k, v)
 		}
+		if ae := e.checkNames(vals); ae != nil {
+			writeError(w, ae)
+			return
+		}
 		h(w, r)
 		return
 	}
 	writeError(w, unknownRoute(segs))
+}
+
+// allowed lists the methods a route answers, for the Allow header: HEAD wherever GET is served.
+func (rt route) allowed() []string {
+	allowed := make([]string, 0, len(rt.methods)+1)
+	for m := range rt.methods {
+		allowed = append(allowed, m)
+	}
+	if rt.methods[http.MethodGet] != nil && rt.methods[http.MethodHead] == nil {
+		allowed = append(allowed, http.MethodHead)
+	}
+	slices.Sort(allowed)
+	return allowed
 }
 
 func (e *Emulator) routeTable() []route {
@@ -153,13 +172,13 @@ func (rt route) checkAPIVersion(r *http.Request) *apiError {
 		if !slices.Contains(resourcesAPIVersions, v) {
 			return newError(http.StatusBadRequest, "InvalidApiVersionParameter",
 				"The api-version '%s' is invalid. The supported versions are '%s'.",
-				sanitize(v), strings.Join(resourcesAPIVersions, ","))
+				sanitize(v), strings.Join(resourcesAPIVersions, ",")).fromGateway()
 		}
 	default:
 		if v != api.APIVersion {
 			return newError(http.StatusBadRequest, "NoRegisteredProviderFound",
 				"No registered resource provider found for API version '%s' and type '%s' in namespace '%s'. "+
-					"The supported api-versions are '%s'.", sanitize(v), rt.typeName, api.ProviderNamespace, api.APIVersion)
+					"The supported api-versions are '%s'.", sanitize(v), rt.typeName, api.ProviderNamespace, api.APIVersion).fromGateway()
 		}
 	}
 	return nil
@@ -185,11 +204,11 @@ func unknownRoute(segs []string) *apiError {
 		}
 		return newError(http.StatusNotFound, "InvalidResourceType",
 			"The resource type '%s' could not be found in the namespace '%s' for api version '%s'.",
-			sanitize(strings.Join(types, "/")), api.ProviderNamespace, api.APIVersion)
+			sanitize(strings.Join(types, "/")), api.ProviderNamespace, api.APIVersion).fromGateway()
 	case ns != "":
 		return newError(http.StatusBadRequest, "InvalidResourceNamespace",
-			"The resource namespace '%s' is invalid.", sanitize(ns))
+			"The resource namespace '%s' is invalid.", sanitize(ns)).fromGateway()
 	}
 	return newError(http.StatusNotFound, "NotFound", "The requested path '/%s' does not exist.",
-		sanitize(strings.Join(segs, "/")))
+		sanitize(strings.Join(segs, "/"))).fromGateway()
 }

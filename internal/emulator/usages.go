@@ -52,7 +52,7 @@ func (e *Emulator) listUsages(w http.ResponseWriter, r *http.Request) {
 		if !knownLocation(e.cfg.Locations, loc) {
 			return newError(http.StatusBadRequest, "LocationNotAvailableForResourceType", "The provided location "+
 				"'%s' is not available for resource type '%s/locations/usages'. List of available regions for the "+
-				"resource type is '%s'.", sanitize(r.PathValue("location")), api.ProviderNamespace, joinList(e.cfg.Locations))
+				"resource type is '%s'.", sanitize(r.PathValue("location")), api.ProviderNamespace, joinList(e.cfg.Locations)).fromGateway()
 		}
 		q, err := t.quota(loc)
 		if err != nil {

@@ -140,8 +140,8 @@ func (e *Emulator) putWorkspace(w http.ResponseWriter, r *http.Request) {
 	}
 	var rep *reply
 	err := e.mutate(func(t *txn) error {
-		if err := api.ValidateName(name); err != nil {
-			return errInvalidName("workspace", name, err)
+		if api.ValidateName(name) != nil {
+			return errInvalidName("workspace", name)
 		}
 		g, err := t.liveGroup(r.PathValue("resourceGroupName"))
 		if err != nil {
@@ -191,7 +191,7 @@ func (e *Emulator) workspaceLocation(loc *string) (string, *apiError) {
 	if !knownLocation(e.cfg.Locations, n) {
 		return "", newError(http.StatusBadRequest, "LocationNotAvailableForResourceType", "The provided location "+
 			"'%s' is not available for resource type '%s/workspaces'. List of available regions for the resource "+
-			"type is '%s'.", sanitize(api.Deref(loc)), api.ProviderNamespace, joinList(e.cfg.Locations)).withTarget("location")
+			"type is '%s'.", sanitize(api.Deref(loc)), api.ProviderNamespace, joinList(e.cfg.Locations)).withTarget("location").fromGateway()
 	}
 	return n, nil
 }

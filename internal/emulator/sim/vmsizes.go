@@ -18,12 +18,16 @@ type VMSize struct {
 // extended with the families of the other sizes below).
 var families = []string{
 	"Standard A0-A7 Family",
+	"Standard A8-A11 Family",
 	"Standard Av2 Family",
 	"Standard D Family",
 	"Standard Dv2 Family",
 	"Standard Dv3 Family",
+	"Standard Ev3 Family",
 	"Standard F Family",
 	"Standard FSv2 Family",
+	"Standard G Family",
+	"Standard H Family",
 	"Standard NC Family",
 	"Standard NCv2 Family",
 	"Standard NCv3 Family",
@@ -33,8 +37,8 @@ var families = []string{
 
 // vmSizeTable lists the sizes a 2018 Batch AI cluster accepted. The spec allows "all Azure VM
 // sizes except STANDARD_A0 and those with premium storage (STANDARD_GS, STANDARD_DS, and
-// STANDARD_DSV2 series)"; this is the subset that matters for training clusters, with real vCPU
-// counts. Premium-storage "s" sizes outside those series (Standard_F4s, Standard_D2s_v3) are not
+// STANDARD_DSV2 series)"; this is every general-purpose, compute, memory, HPC and GPU series Azure
+// offered then without premium storage, with real vCPU counts. Premium-storage "s" sizes outside those series (Standard_F4s, Standard_D2s_v3) are not
 // listed either: a Batch AI error recorded in microsoft/vscode#54780 shows Standard_F4s rejected,
 // and the supported-size list an AmlCompute (Batch AI's successor) error attached omits D*s_v3.
 var vmSizeTable = []VMSize{
@@ -45,6 +49,10 @@ var vmSizeTable = []VMSize{
 	{"Standard_A5", 2, "Standard A0-A7 Family"},
 	{"Standard_A6", 4, "Standard A0-A7 Family"},
 	{"Standard_A7", 8, "Standard A0-A7 Family"},
+	{"Standard_A8", 8, "Standard A8-A11 Family"},
+	{"Standard_A9", 16, "Standard A8-A11 Family"},
+	{"Standard_A10", 8, "Standard A8-A11 Family"},
+	{"Standard_A11", 16, "Standard A8-A11 Family"},
 	{"Standard_A1_v2", 1, "Standard Av2 Family"},
 	{"Standard_A2_v2", 2, "Standard Av2 Family"},
 	{"Standard_A4_v2", 4, "Standard Av2 Family"},
@@ -76,6 +84,14 @@ var vmSizeTable = []VMSize{
 	{"Standard_D16_v3", 16, "Standard Dv3 Family"},
 	{"Standard_D32_v3", 32, "Standard Dv3 Family"},
 	{"Standard_D64_v3", 64, "Standard Dv3 Family"},
+	{"Standard_E2_v3", 2, "Standard Ev3 Family"},
+	{"Standard_E4_v3", 4, "Standard Ev3 Family"},
+	{"Standard_E8_v3", 8, "Standard Ev3 Family"},
+	{"Standard_E16_v3", 16, "Standard Ev3 Family"},
+	{"Standard_E20_v3", 20, "Standard Ev3 Family"},
+	{"Standard_E32_v3", 32, "Standard Ev3 Family"},
+	{"Standard_E64_v3", 64, "Standard Ev3 Family"},
+	{"Standard_E64i_v3", 64, "Standard Ev3 Family"},
 	{"Standard_F1", 1, "Standard F Family"},
 	{"Standard_F2", 2, "Standard F Family"},
 	{"Standard_F4", 4, "Standard F Family"},
@@ -88,6 +104,17 @@ var vmSizeTable = []VMSize{
 	{"Standard_F32s_v2", 32, "Standard FSv2 Family"},
 	{"Standard_F64s_v2", 64, "Standard FSv2 Family"},
 	{"Standard_F72s_v2", 72, "Standard FSv2 Family"},
+	{"Standard_G1", 2, "Standard G Family"},
+	{"Standard_G2", 4, "Standard G Family"},
+	{"Standard_G3", 8, "Standard G Family"},
+	{"Standard_G4", 16, "Standard G Family"},
+	{"Standard_G5", 32, "Standard G Family"},
+	{"Standard_H8", 8, "Standard H Family"},
+	{"Standard_H16", 16, "Standard H Family"},
+	{"Standard_H8m", 8, "Standard H Family"},
+	{"Standard_H16m", 16, "Standard H Family"},
+	{"Standard_H16r", 16, "Standard H Family"},
+	{"Standard_H16mr", 16, "Standard H Family"},
 	{"Standard_NC6", 6, "Standard NC Family"},
 	{"Standard_NC12", 12, "Standard NC Family"},
 	{"Standard_NC24", 24, "Standard NC Family"},

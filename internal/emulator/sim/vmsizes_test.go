@@ -25,6 +25,11 @@ func TestLookupVMSize(t *testing.T) {
 		{"Standard_F72s_v2", 72, "Standard FSv2 Family"},
 		{"Standard_A4", 8, "Standard A0-A7 Family"},
 		{"Standard_A8m_v2", 8, "Standard Av2 Family"},
+		// The spec allows every size but STANDARD_A0 and the premium-storage series.
+		{"Standard_A9", 16, "Standard A8-A11 Family"},
+		{"Standard_E8_v3", 8, "Standard Ev3 Family"},
+		{"Standard_G5", 32, "Standard G Family"},
+		{"Standard_H16r", 16, "Standard H Family"},
 	}
 	for _, tc := range ok {
 		s, err := LookupVMSize(tc.name)
