@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
@@ -22,8 +23,48 @@ type clusterQuotaRequest struct {
 	// count (initial at creation, current later) clamped into [minimum, maximum].
 	nodes int
 	// heldNodes is what the cluster already holds (and Usages already count): 0 at creation,
-	// else the larger of its current node count and its prior manual target.
+	// else the larger of its current node count and its prior manual target. When a cluster is
+	// replaced, it is what the cluster being replaced holds, which its deletion frees first.
 	heldNodes int
+	// heldVMSize and heldPriority are the size and priority of the held nodes when they differ from
+	// the request's (a replacement); empty means the same.
+	heldVMSize, heldPriority string
+}
+
+// heldVCPUs is what the held nodes count under the usage line name.
+func (req clusterQuotaRequest) heldVCPUs(line string) int64 {
+	size, prio := req.vmSize, req.priority
+	if req.heldVMSize != "" {
+		size = req.heldVMSize
+	}
+	if req.heldPriority != "" {
+		prio = req.heldPriority
+	}
+	s, ok := lookupClusterVMSize(size)
+	if !ok || req.heldNodes <= 0 || !slices.ContainsFunc(quotaLines(s, prio), func(l string) bool { return strings.EqualFold(l, line) }) {
+		return 0
+	}
+	return int64(req.heldNodes * s.vcpus)
+}
+
+// sameHolding reports whether the held nodes are of the requested size and priority.
+func (req clusterQuotaRequest) sameHolding() bool {
+	return (req.heldVMSize == "" || strings.EqualFold(req.heldVMSize, req.vmSize)) &&
+		(req.heldPriority == "" || strings.EqualFold(req.heldPriority, req.priority))
+}
+
+// quotaPriority is the priority label of the usage lines: Dedicated or LowPriority.
+func quotaPriority(priority string) string {
+	if strings.EqualFold(priority, api.VMPriorityLowPriority) {
+		return "LowPriority"
+	}
+	return "Dedicated"
+}
+
+// quotaLines are the usage lines nodes of a size and priority count under.
+func quotaLines(size clusterVMSize, priority string) []string {
+	prio := quotaPriority(priority)
+	return []string{"Total Cluster " + prio + " Regional vCPUs", size.family + " Cluster " + prio + " vCPUs"}
 }
 
 // checkClusterQuota returns a description of the first quota line the request exceeds, or "".
@@ -40,26 +81,19 @@ func checkClusterQuota(req clusterQuotaRequest, usages []api.Usage) string {
 		}
 	}
 	size, ok := lookupClusterVMSize(req.vmSize)
-	if !ok || req.nodes <= req.heldNodes || req.nodes <= 0 {
+	if !ok || req.nodes <= 0 || (req.sameHolding() && req.nodes <= req.heldNodes) {
 		return ""
 	}
-	prio := "Dedicated"
-	if strings.EqualFold(req.priority, api.VMPriorityLowPriority) {
-		prio = "LowPriority"
-	}
-	lines := []string{
-		"Total Cluster " + prio + " Regional vCPUs",
-		size.family + " Cluster " + prio + " vCPUs",
-	}
+	prio := quotaPriority(req.priority)
 	need := int64(req.nodes * size.vcpus)
-	held := int64(req.heldNodes * size.vcpus)
-	for _, name := range lines {
+	for _, name := range quotaLines(size, req.priority) {
 		u, ok := findUsage(usages, name)
 		if !ok {
 			continue
 		}
-		// Usages count what this cluster holds already; the service checks the others plus the new size.
-		others := max(int64(api.Deref(u.CurrentValue))-held, 0)
+		// Usages count what this cluster (or the one it replaces) holds already; the service checks the
+		// others plus the new size.
+		others := max(int64(api.Deref(u.CurrentValue))-req.heldVCPUs(name), 0)
 		limit := api.Deref(u.Limit)
 		if others+need > limit {
 			return fmt.Sprintf("%d %s node(s) of %s need %d vCPUs (%d each) under %q in %s, but other clusters "+

@@ -53,6 +53,23 @@ func TestClusterQuotaCheck(t *testing.T) {
 			req: clusterQuotaRequest{vmSize: "Standard_H16", priority: "dedicated", creating: true, nodes: 100},
 		},
 		"zero nodes": {req: clusterQuotaRequest{vmSize: "Standard_NC6s_v3", priority: "dedicated", creating: true}},
+		// A replacement frees what the replaced cluster holds, counted with its own size and priority.
+		"replacement frees the replaced nodes": {
+			req: clusterQuotaRequest{vmSize: "Standard_NC12", priority: "dedicated", nodes: 4, heldNodes: 2, heldVMSize: "Standard_NC6"},
+		},
+		"replaced nodes count with their own size": {
+			req:  clusterQuotaRequest{vmSize: "Standard_NC12", priority: "dedicated", nodes: 4, heldNodes: 1, heldVMSize: "Standard_NC6"},
+			want: []string{"48 vCPUs", "use 6 of its limit of 48"},
+		},
+		"replaced nodes of another family free nothing on the new one": {
+			req:  clusterQuotaRequest{vmSize: "Standard_NC6s_v3", priority: "dedicated", nodes: 1, heldNodes: 2, heldVMSize: "Standard_NC6"},
+			want: []string{"Standard NCv3 Family Cluster Dedicated vCPUs", "limit of 0"},
+		},
+		"replaced low-priority nodes free nothing dedicated": {
+			req: clusterQuotaRequest{vmSize: "Standard_NC6", priority: "dedicated", nodes: 7, heldNodes: 2,
+				heldPriority: "lowpriority"},
+			want: []string{"42 vCPUs", "use 12 of its limit of 48"},
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			got := checkClusterQuota(tc.req, usages)

@@ -64,17 +64,16 @@ func (r *clusterResource) Create(ctx context.Context, req resource.CreateRequest
 	defer cancel()
 
 	// PUT is create-or-update: without this check apply would adopt (and later delete) a cluster that
-	// Terraform does not manage.
-	if _, err := c.GetCluster(ctx, id); err == nil {
-		addAlreadyExistsError(&resp.Diagnostics, kindCluster, id.String(), "batchai_cluster")
-		return
-	} else if !client.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, actionCheckExist, kindCluster, id.String(), err)
+	// Terraform does not manage. A cluster of that name that is being deleted is waited for.
+	if !checkCreatable(ctx, c,
+		func(a action, err error) { addAPIError(&resp.Diagnostics, a, kindCluster, id.String(), err) },
+		func() { addAlreadyExistsError(&resp.Diagnostics, kindCluster, id.String(), "batchai_cluster") },
+		clusterProvisioningState(c, id)) {
 		return
 	}
 	// The plan could not check the quota when the workspace was not created yet; check it now, before
 	// the PUT, rather than let the service fail the cluster minutes later.
-	if problem := r.quotaProblem(ctx, c, plan, nil); problem != "" {
+	if problem, _ := r.quotaProblem(ctx, c, plan, nil); problem != "" {
 		addQuotaError(&resp.Diagnostics, plan, problem)
 		return
 	}
@@ -133,6 +132,11 @@ func (r *clusterResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, actionRead, kindCluster, id.String(), err)
+		return
+	}
+	if isDeleting(api.Deref(cl.Properties).ProvisioningState) {
+		tflog.Warn(ctx, "cluster is being deleted; removing it from state so that the next apply recreates it")
+		resp.State.RemoveResource(ctx)
 		return
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, cl)...)
@@ -226,6 +230,14 @@ func (r *clusterResource) Delete(ctx context.Context, req resource.DeleteRequest
 	}
 	if _, err := poller.Wait(ctx); err != nil && !client.IsNotFound(err) {
 		addAPIError(&resp.Diagnostics, actionWaitDelete, kindCluster, id.String(), err)
+	}
+}
+
+// clusterProvisioningState reads the provisioning state of a cluster, for checkCreatable.
+func clusterProvisioningState(c *client.Client, id api.ClusterID) func(context.Context) (*string, error) {
+	return func(ctx context.Context) (*string, error) {
+		cl, err := c.GetCluster(ctx, id)
+		return api.Deref(cl.Properties).ProvisioningState, err
 	}
 }
 

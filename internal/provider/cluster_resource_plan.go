@@ -52,7 +52,15 @@ func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if r.data == nil || r.data.client == nil {
 		return // validation without a configured provider
 	}
-	if problem := r.quotaProblem(ctx, r.data.client, plan, prior); problem != "" {
+	problem, replacingFailed := r.quotaProblem(ctx, r.data.client, plan, prior)
+	switch {
+	case problem == "":
+	case replacingFailed:
+		// The plan replaces a cluster whose create failed (tainted). Failing here would also fail
+		// `terraform destroy`, which plans the configuration first, and the failed cluster could never
+		// be removed: warn now; the create checks the quota again before its PUT.
+		addQuotaWarning(&resp.Diagnostics, plan, problem)
+	default:
 		addQuotaError(&resp.Diagnostics, plan, problem)
 	}
 }
@@ -61,39 +69,65 @@ func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 // quota line the cluster would exceed, or returns "". It returns "" whenever it cannot tell: values
 // only known after apply (e.g. a workspace created in the same apply), a VM size missing from the
 // provider's table, or a failure to read the workspace or the usages (the service still checks).
-func (r *clusterResource) quotaProblem(ctx context.Context, c *client.Client, plan clusterResourceModel, prior *clusterResourceModel) string {
+//
+// A create whose cluster already exists is the second half of a replacement (Terraform deletes the old
+// cluster first) or of a cluster being deleted: what that cluster holds is freed before the PUT, so it is
+// counted as available, and the cluster count does not grow. replacingFailed says that the existing
+// cluster is one whose create failed, which the caller only warns about.
+func (r *clusterResource) quotaProblem(ctx context.Context, c *client.Client, plan clusterResourceModel, prior *clusterResourceModel) (problem string, replacingFailed bool) {
 	var diags diag.Diagnostics
 	nodes, ok := plannedNodes(ctx, plan, prior, &diags)
 	if !ok || diags.HasError() || plan.VMSize.IsUnknown() || plan.VMPriority.IsUnknown() || plan.WorkspaceID.IsUnknown() {
-		return ""
+		return "", false
 	}
 	req := clusterQuotaRequest{vmSize: plan.VMSize.ValueString(), priority: plan.VMPriority.ValueString(),
 		creating: prior == nil, nodes: nodes}
 	if prior != nil {
-		req.heldNodes = heldNodes(ctx, *prior, &diags)
-		if req.nodes <= req.heldNodes {
-			return "" // shrinking, or no growth: never refused
+		// A replacement may change the size or priority too: the held nodes are the prior ones.
+		req.heldNodes, req.heldVMSize, req.heldPriority = heldNodes(ctx, *prior, &diags), prior.VMSize.ValueString(), prior.VMPriority.ValueString()
+		if req.sameHolding() && req.nodes <= req.heldNodes {
+			return "", false // shrinking, or no growth: never refused
 		}
 	}
 	if _, known := lookupClusterVMSize(req.vmSize); !known && !req.creating {
-		return ""
+		return "", false
 	}
 	wsID, err := api.ParseWorkspaceID(plan.WorkspaceID.ValueString())
 	if err != nil {
-		return ""
+		return "", false
 	}
 	ws, err := c.GetWorkspace(ctx, wsID)
 	if err != nil {
 		tflog.Debug(ctx, "quota preflight skipped: cannot read the workspace", map[string]any{"error": err.Error()})
-		return ""
+		return "", false
+	}
+	if req.creating && !plan.Name.IsUnknown() {
+		id := api.ClusterID{SubscriptionID: wsID.SubscriptionID, ResourceGroup: wsID.ResourceGroup, Workspace: wsID.Name, Name: plan.Name.ValueString()}
+		if existing, err := c.GetCluster(ctx, id); err == nil {
+			p := api.Deref(existing.Properties)
+			replacingFailed = strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateFailed)
+			req.creating = false
+			req.heldNodes, req.heldVMSize, req.heldPriority = apiHeldNodes(p), api.Deref(p.VMSize), api.Deref(p.VMPriority)
+		}
 	}
 	req.location = strings.ToLower(strings.ReplaceAll(api.Deref(ws.Location), " ", ""))
 	usages, err := c.ListUsages(ctx, req.location)
 	if err != nil {
 		tflog.Debug(ctx, "quota preflight skipped: cannot list usages", map[string]any{"error": err.Error()})
-		return ""
+		return "", false
 	}
-	return checkClusterQuota(req, usages)
+	return checkClusterQuota(req, usages), replacingFailed
+}
+
+// apiHeldNodes is what an existing cluster holds against the quota, as heldNodes says for state: its
+// nodes, or its manual target while it grows; a cluster whose create failed holds only its nodes.
+func apiHeldNodes(p api.ClusterProperties) int {
+	held := int(api.Deref(p.CurrentNodeCount))
+	failed := strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateFailed)
+	if ss := p.ScaleSettings; ss != nil && ss.Manual != nil && !failed {
+		held = max(held, int(api.Deref(ss.Manual.TargetNodeCount)))
+	}
+	return held
 }
 
 // plannedNodes is the node count the planned scale settings steer to, as the service computes it: the
@@ -132,12 +166,29 @@ func heldNodes(ctx context.Context, state clusterResourceModel, diags *diag.Diag
 	return held
 }
 
-// addQuotaError reports the preflight's finding on the attribute that sets the node count.
-func addQuotaError(diags *diag.Diagnostics, plan clusterResourceModel, problem string) {
-	at := path.Root("scale_settings").AtName("manual").AtName("target_node_count")
+// quotaAttribute is the attribute that sets the node count, which quota findings are reported on.
+func quotaAttribute(plan clusterResourceModel) path.Path {
 	if ss, ok := plan.ScaleSettings.Attributes()["auto_scale"]; ok && !ss.IsNull() {
-		at = path.Root("scale_settings").AtName("auto_scale")
+		return path.Root("scale_settings").AtName("auto_scale")
 	}
+	return path.Root("scale_settings").AtName("manual").AtName("target_node_count")
+}
+
+// addQuotaError reports the preflight's finding on the attribute that sets the node count. Terraform
+// plans the configuration before a destroy too, so the detail says how to destroy regardless.
+func addQuotaError(diags *diag.Diagnostics, plan clusterResourceModel, problem string) {
+	at := quotaAttribute(plan)
 	diags.AddAttributeError(at, "Insufficient Batch AI Quota",
-		fmt.Sprintf("%s asks for more than the subscription's Batch AI quota allows: %s", at, problem))
+		fmt.Sprintf("%s asks for more than the subscription's Batch AI quota allows: %s\n\n"+
+			"`terraform destroy` plans this configuration first and stops here too: to destroy regardless, "+
+			"run `terraform destroy -refresh=false`, or change the configuration first.", at, problem))
+}
+
+// addQuotaWarning reports the finding for the replacement of a cluster whose create failed.
+func addQuotaWarning(diags *diag.Diagnostics, plan clusterResourceModel, problem string) {
+	at := quotaAttribute(plan)
+	diags.AddAttributeWarning(at, "Insufficient Batch AI Quota",
+		fmt.Sprintf("%s asks for more than the subscription's Batch AI quota allows: %s\n\n"+
+			"The cluster it replaces failed to be created. Unless quota frees up, the apply will stop again, "+
+			"before creating anything, after deleting the failed cluster.", at, problem))
 }

@@ -27,7 +27,14 @@ func clusterResourceSchema(ctx context.Context) schema.Schema {
 			"Secrets (admin password and SSH key, storage account keys, App Insights key, setup-task secrets) are " +
 			"never returned by the service. Their classic forms are `Sensitive` and kept in state from configuration; " +
 			"their `_wo` forms (Terraform >= 1.11) are write-only and never stored: change the matching `_wo_version` " +
-			"to send a new value (which replaces the cluster).",
+			"to send a new value (which replaces the cluster).\n\n" +
+			"Plans are checked against the subscription's Batch AI quota in the workspace's location: a new " +
+			"cluster, or a resize, whose vCPUs exceed what is left fails at plan time with the numbers (what a " +
+			"replaced cluster holds counts as available to its replacement). `terraform destroy` plans the " +
+			"configuration first: while the configuration asks for more than the quota allows, destroy with " +
+			"`terraform destroy -refresh=false`.\n\n" +
+			"A cluster deleted outside Terraform, even one Azure still shows as `deleting`, is planned for " +
+			"creation; the apply waits for the deletion to finish before creating it again.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				Computed:            true,

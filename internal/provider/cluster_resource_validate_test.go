@@ -108,3 +108,56 @@ func TestAccClusterResource_invalidConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestAccClusterResource_invalidConfigReportsEveryError: a configuration with several mistakes across blocks
+// reports all of them in one plan, not one per attempt.
+func TestAccClusterResource_invalidConfigReportsEveryError(t *testing.T) {
+	t.Parallel()
+	info := testAccEmulator(t)
+	ws := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Name: "ws"}.String()
+	config := testAccProviderConfig(info) + fmt.Sprintf(`
+resource "batchai_cluster" "test" {
+  name         = "c1"
+  workspace_id = %q
+  vm_size      = "Standard_NC6"
+  scale_settings {
+    manual {
+      target_node_count = 1
+    }
+    auto_scale {
+      minimum_node_count = 0
+      maximum_node_count = 2
+    }
+  }
+  user_account {
+    admin_user_name = "azureuser"
+  }
+  performance_counters {
+    app_insights_component_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/components/ai"
+  }
+}
+`, ws)
+	want := []string{
+		"scale_settings takes exactly one block",
+		"user_account needs at least one argument",
+		"performance_counters needs exactly one argument",
+	}
+	sawError := false
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: config, PlanOnly: true}},
+		// ErrorCheck (rather than ExpectError) sees the whole error: every mistake must be in it.
+		ErrorCheck: func(err error) error {
+			sawError = true
+			for _, w := range want {
+				if !expectError(w).MatchString(err.Error()) {
+					return fmt.Errorf("the plan did not report %q: %w", w, err)
+				}
+			}
+			return nil
+		},
+	})
+	if !sawError {
+		t.Error("the configuration was accepted")
+	}
+}

@@ -55,6 +55,9 @@ func waitForClusterSteady(ctx context.Context, c *client.Client, id api.ClusterI
 			if strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateFailed) {
 				return last, fmt.Errorf("the cluster failed to provision%s", clusterErrorsText(p.Errors))
 			}
+			if isDeleting(p.ProvisioningState) {
+				return last, errors.New("the cluster is being deleted (outside Terraform?): it will never become steady")
+			}
 			if strings.EqualFold(api.Deref(p.AllocationState), api.AllocationStateSteady) &&
 				strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateSucceeded) {
 				return last, nil

@@ -14,14 +14,17 @@ import (
 // expanders and flatteners. Null and unknown both become nil: expanders only run on known plans and
 // configurations, and flatteners never produce unknowns.
 
-// objectAs converts a known, non-null object into T, or returns nil.
+// objectAs converts a known, non-null object into T, or returns nil (and adds the conversion error).
+// Only its own conversion decides: errors already in diags (an earlier validation) must not hide the
+// object from the checks that follow.
 func objectAs[T any](ctx context.Context, obj types.Object, diags *diag.Diagnostics) *T {
 	if obj.IsNull() || obj.IsUnknown() {
 		return nil
 	}
 	var out T
-	diags.Append(obj.As(ctx, &out, basetypes.ObjectAsOptions{})...)
-	if diags.HasError() {
+	d := obj.As(ctx, &out, basetypes.ObjectAsOptions{})
+	diags.Append(d...)
+	if d.HasError() {
 		return nil
 	}
 	return &out

@@ -1,10 +1,14 @@
 package provider
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
@@ -42,7 +46,7 @@ func addAPIError(diags *diag.Diagnostics, a action, kind, id string, err error) 
 }
 
 func apiErrorDetail(a action, kind, id string, err error) string {
-	detail := fmt.Sprintf(a.detail, kind, id) + ": " + err.Error()
+	detail := fmt.Sprintf(a.detail, kind, id) + ": " + errorText(err)
 	if hint := errorHint(err); hint != "" {
 		detail += "\n\n" + hint
 	}
@@ -52,7 +56,16 @@ func apiErrorDetail(a action, kind, id string, err error) string {
 // errorHint explains the ARM errors users can fix themselves.
 func errorHint(err error) string {
 	code := client.ErrorCode(err)
+	var authErr *azidentity.AuthenticationFailedError
 	switch {
+	case errors.As(err, &authErr):
+		return "The provider could not get an access token: check tenant_id, client_id and the credential " +
+			"(client_secret, client certificate, OIDC token or managed identity; or the ARM_* variables that set " +
+			"them), and that environment or metadata_host names the cloud the tenant belongs to."
+	case strings.Contains(err.Error(), "AzureCLICredential"):
+		return "With no client secret, client certificate, OIDC or managed identity configured, the provider " +
+			"authenticates through the Azure CLI (use_cli): run `az login`, or configure another credential " +
+			"(for example client_id and client_secret, or ARM_CLIENT_ID and ARM_CLIENT_SECRET)."
 	case code == "AuthorizationFailed" || hasStatus(err, http.StatusForbidden):
 		return "The identity the provider authenticates as lacks permission for this operation; grant it a role " +
 			"such as Contributor on the resource group."
@@ -102,4 +115,46 @@ func addTaintedCreateError(diags *diag.Diagnostics, kind, id string, err error) 
 	diags.AddError(fmt.Sprintf(actionWaitCreate.summary, kind),
 		apiErrorDetail(actionWaitCreate, kind, id, err)+"\n\nAzure accepted the request, so the resource was "+
 			"recorded in the Terraform state and marked as tainted: the next apply replaces it, and destroy removes it.")
+}
+
+// errorText is err for a diagnostic. A token request the identity service rejected is reduced from
+// azidentity's dump (request line, rule lines, the whole indented JSON answer, a troubleshooting link)
+// to the credential, the status and the service's error code and description; the description's trace
+// and correlation IDs and timestamp are left out. The secret itself is never in the answer.
+func errorText(err error) string {
+	var authErr *azidentity.AuthenticationFailedError
+	if !errors.As(err, &authErr) || authErr.RawResponse == nil {
+		return err.Error()
+	}
+	full := authErr.Error()
+	cred, _, ok := strings.Cut(full, " authentication failed")
+	if !ok || strings.ContainsAny(cred, " \n") {
+		cred = "the credential"
+	}
+	resp := authErr.RawResponse
+	var answer struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	if body, berr := runtime.Payload(resp); berr == nil {
+		_ = json.Unmarshal(body, &answer) // a body that is not the usual JSON leaves the status alone
+	}
+	text := fmt.Sprintf("%s authentication failed: the identity service answered %s", cred, resp.Status)
+	if resp.Request != nil && resp.Request.URL != nil {
+		u := resp.Request.URL
+		text = fmt.Sprintf("%s authentication failed: %s %s://%s%s answered %s", cred, resp.Request.Method, u.Scheme, u.Host, u.Path, resp.Status)
+	}
+	if answer.Error != "" {
+		text += ": " + answer.Error
+	}
+	if d, _, _ := strings.Cut(answer.Description, " Trace ID:"); strings.TrimSpace(d) != "" {
+		text += ": " + strings.TrimSpace(strings.Join(strings.Fields(d), " "))
+	}
+	// Errors that wrap the authentication failure (e.g. the client's own context) keep their prefix.
+	if outer := err.Error(); outer != full {
+		if prefix, _, ok := strings.Cut(outer, full); ok {
+			text = prefix + text
+		}
+	}
+	return text
 }

@@ -70,7 +70,8 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 	})
 }
 
-// TestAccProvider_wrongSecret: a rejected credential surfaces on the first call, without echoing the secret.
+// TestAccProvider_wrongSecret: a rejected credential surfaces on the first call, without echoing the secret,
+// in a few readable lines (the identity service's answer and what to check) rather than azidentity's dump.
 func TestAccProvider_wrongSecret(t *testing.T) {
 	t.Parallel()
 	info := testAccEmulator(t)
@@ -78,6 +79,7 @@ func TestAccProvider_wrongSecret(t *testing.T) {
 	bad := info
 	bad.ClientSecret = wrong
 	want := expectError("Error Checking for Existing Batch AI Workspace", "ClientSecretCredential")
+	hint := expectError("401", "invalid_client", "Invalid client secret provided", "check tenant_id, client_id")
 	sawError := false
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -87,6 +89,10 @@ func TestAccProvider_wrongSecret(t *testing.T) {
 			switch {
 			case strings.Contains(err.Error(), wrong):
 				return fmt.Errorf("the error echoes the client secret: %w", err)
+			case strings.Contains(err.Error(), "-----") || strings.Contains(err.Error(), "RESPONSE 401"):
+				return fmt.Errorf("the error dumps the whole token response: %w", err)
+			case !hint.MatchString(err.Error()):
+				return fmt.Errorf("the error does not say what was rejected and what to check: %w", err)
 			case !want.MatchString(err.Error()):
 				return fmt.Errorf("unexpected error: %w", err)
 			}

@@ -125,12 +125,14 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	defer cancel()
 
 	// PUT is create-or-update: without this check, apply would silently adopt (and then own the deletion
-	// of) a workspace that Terraform does not manage.
-	if _, err := c.GetWorkspace(ctx, id); err == nil {
-		addAlreadyExistsError(&resp.Diagnostics, kindWorkspace, id.String(), "batchai_workspace")
-		return
-	} else if !client.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, actionCheckExist, kindWorkspace, id.String(), err)
+	// of) a workspace that Terraform does not manage. A workspace that is being deleted is waited for.
+	if !checkCreatable(ctx, c,
+		func(a action, err error) { addAPIError(&resp.Diagnostics, a, kindWorkspace, id.String(), err) },
+		func() { addAlreadyExistsError(&resp.Diagnostics, kindWorkspace, id.String(), "batchai_workspace") },
+		func(ctx context.Context) (*string, error) {
+			ws, err := c.GetWorkspace(ctx, id)
+			return api.Deref(ws.Properties).ProvisioningState, err
+		}) {
 		return
 	}
 
@@ -210,6 +212,11 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, actionRead, kindWorkspace, id.String(), err)
+		return
+	}
+	if isDeleting(api.Deref(ws.Properties).ProvisioningState) {
+		tflog.Warn(ctx, "workspace is being deleted; removing it from state so that the next apply recreates it")
+		resp.State.RemoveResource(ctx)
 		return
 	}
 	resp.Diagnostics.Append(state.flatten(ctx, id, ws)...)
