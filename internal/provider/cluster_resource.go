@@ -220,17 +220,9 @@ func (r *clusterResource) Delete(ctx context.Context, req resource.DeleteRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	poller, err := c.BeginDeleteCluster(ctx, id)
-	if client.IsNotFound(err) {
-		return // already gone: the desired outcome
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, actionDelete, kindCluster, id.String(), err)
-		return
-	}
-	if _, err := poller.Wait(ctx); err != nil && !client.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, actionWaitDelete, kindCluster, id.String(), err)
-	}
+	deleteAndWait(ctx, &resp.Diagnostics, kindCluster, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
+		return c.BeginDeleteCluster(ctx, id)
+	})
 }
 
 // clusterProvisioningState reads the provisioning state of a cluster, for checkCreatable.

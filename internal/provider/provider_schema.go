@@ -64,7 +64,7 @@ func providerSchema() schema.Schema {
 				"for private endpoints such as the Batch AI emulator. TLS verification cannot be turned off.",
 				false, envCACertificateFile),
 			"poll_interval": str("How often long-running operations are polled when Azure does not say when to "+
-				"poll again (`Retry-After`), as a Go duration. Defaults to `10s`.", false, envPollInterval),
+				"poll again (`Retry-After`), as a Go duration. Defaults to `5s`.", false, envPollInterval),
 		},
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
@@ -78,4 +79,21 @@ func checkCreatable(ctx context.Context, c *client.Client, addDiag func(a action
 		return false
 	}
 	return true
+}
+
+// deleteAndWait starts a deletion with begin and waits for it within ctx. A resource that is already
+// gone, before or during the wait, is the desired outcome, not an error.
+func deleteAndWait(ctx context.Context, diags *diag.Diagnostics, kind, id string,
+	begin func(context.Context) (*client.Poller[struct{}], error)) {
+	poller, err := begin(ctx)
+	if client.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		addAPIError(diags, actionDelete, kind, id, err)
+		return
+	}
+	if _, err := poller.Wait(ctx); err != nil && !client.IsNotFound(err) {
+		addAPIError(diags, actionWaitDelete, kind, id, err)
+	}
 }

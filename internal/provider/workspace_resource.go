@@ -300,17 +300,9 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	poller, err := c.BeginDeleteWorkspace(ctx, id)
-	if client.IsNotFound(err) {
-		return // already gone: the desired outcome
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, actionDelete, kindWorkspace, id.String(), err)
-		return
-	}
-	if _, err := poller.Wait(ctx); err != nil && !client.IsNotFound(err) {
-		addAPIError(&resp.Diagnostics, actionWaitDelete, kindWorkspace, id.String(), err)
-	}
+	deleteAndWait(ctx, &resp.Diagnostics, kindWorkspace, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
+		return c.BeginDeleteWorkspace(ctx, id)
+	})
 }
 
 // ImportState accepts the workspace's ARM ID in any casing of its fixed segments; Read fills in the rest.
