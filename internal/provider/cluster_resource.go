@@ -110,33 +110,19 @@ func (r *clusterResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if resp.Diagnostics.HasError() || !ok {
 		return
 	}
-	id, err := api.ParseClusterID(state.ID.ValueString())
-	if err != nil {
-		addInvalidStateIDError(&resp.Diagnostics, kindCluster, err)
-		return
-	}
-	ctx = r.logContext(ctx, id.String())
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindCluster, state.ID.ValueString(),
+		api.ParseClusterID, state.Timeouts.Read, defaultReadTimeout)
 	defer cancel()
+	if !ok {
+		return
+	}
 
 	cl, err := c.GetCluster(ctx, id)
-	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "cluster not found; removing it from state so that the next apply recreates it")
-		resp.State.RemoveResource(ctx)
+	if removeIfGone(ctx, resp, "cluster", err, api.Deref(cl.Properties).ProvisioningState) {
 		return
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, actionRead, kindCluster, id.String(), err)
-		return
-	}
-	if isDeleting(api.Deref(cl.Properties).ProvisioningState) {
-		tflog.Warn(ctx, "cluster is being deleted; removing it from state so that the next apply recreates it")
-		resp.State.RemoveResource(ctx)
 		return
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, cl)...)
@@ -153,19 +139,12 @@ func (r *clusterResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() || !ok {
 		return
 	}
-	id, err := api.ParseClusterID(state.ID.ValueString())
-	if err != nil {
-		addInvalidStateIDError(&resp.Diagnostics, kindCluster, err)
-		return
-	}
-	ctx = r.logContext(ctx, id.String())
-	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindCluster, state.ID.ValueString(),
+		api.ParseClusterID, plan.Timeouts.Update, defaultUpdateTimeout)
 	defer cancel()
+	if !ok {
+		return
+	}
 
 	// Whatever this update records, the secrets in state now come from the configuration.
 	resp.Diagnostics.Append(resp.Private.SetKey(ctx, clusterPrivateSecretsUnknown, nil)...)
@@ -206,19 +185,12 @@ func (r *clusterResource) Delete(ctx context.Context, req resource.DeleteRequest
 	if resp.Diagnostics.HasError() || !ok {
 		return
 	}
-	id, err := api.ParseClusterID(state.ID.ValueString())
-	if err != nil {
-		addInvalidStateIDError(&resp.Diagnostics, kindCluster, err)
-		return
-	}
-	ctx = r.logContext(ctx, id.String())
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindCluster, state.ID.ValueString(),
+		api.ParseClusterID, state.Timeouts.Delete, defaultDeleteTimeout)
 	defer cancel()
+	if !ok {
+		return
+	}
 
 	deleteAndWait(ctx, &resp.Diagnostics, kindCluster, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
 		return c.BeginDeleteCluster(ctx, id)

@@ -190,33 +190,19 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if resp.Diagnostics.HasError() || !ok {
 		return
 	}
-	id, err := api.ParseWorkspaceID(state.ID.ValueString())
-	if err != nil {
-		addInvalidStateIDError(&resp.Diagnostics, kindWorkspace, err)
-		return
-	}
-	ctx = r.logContext(ctx, id.String())
-	timeout, diags := state.Timeouts.Read(ctx, defaultReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindWorkspace, state.ID.ValueString(),
+		api.ParseWorkspaceID, state.Timeouts.Read, defaultReadTimeout)
 	defer cancel()
+	if !ok {
+		return
+	}
 
 	ws, err := c.GetWorkspace(ctx, id)
-	if client.IsNotFound(err) {
-		tflog.Warn(ctx, "workspace not found; removing it from state so that the next apply recreates it")
-		resp.State.RemoveResource(ctx)
+	if removeIfGone(ctx, resp, "workspace", err, api.Deref(ws.Properties).ProvisioningState) {
 		return
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, actionRead, kindWorkspace, id.String(), err)
-		return
-	}
-	if isDeleting(api.Deref(ws.Properties).ProvisioningState) {
-		tflog.Warn(ctx, "workspace is being deleted; removing it from state so that the next apply recreates it")
-		resp.State.RemoveResource(ctx)
 		return
 	}
 	resp.Diagnostics.Append(state.flatten(ctx, id, ws)...)
@@ -232,14 +218,12 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() || !ok {
 		return
 	}
-	id, err := api.ParseWorkspaceID(state.ID.ValueString())
-	if err != nil {
-		addInvalidStateIDError(&resp.Diagnostics, kindWorkspace, err)
+	ctx, cancel, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindWorkspace, state.ID.ValueString(),
+		api.ParseWorkspaceID, plan.Timeouts.Update, defaultUpdateTimeout)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx = r.logContext(ctx, id.String())
-	timeout, diags := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
-	resp.Diagnostics.Append(diags...)
 	tags, diags := expandTags(ctx, plan.Tags)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -252,8 +236,6 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	ws, err := r.updateTags(ctx, c, id, state, tags)
 	if err != nil {
@@ -286,19 +268,12 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	if resp.Diagnostics.HasError() || !ok {
 		return
 	}
-	id, err := api.ParseWorkspaceID(state.ID.ValueString())
-	if err != nil {
-		addInvalidStateIDError(&resp.Diagnostics, kindWorkspace, err)
-		return
-	}
-	ctx = r.logContext(ctx, id.String())
-	timeout, diags := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindWorkspace, state.ID.ValueString(),
+		api.ParseWorkspaceID, state.Timeouts.Delete, defaultDeleteTimeout)
 	defer cancel()
+	if !ok {
+		return
+	}
 
 	deleteAndWait(ctx, &resp.Diagnostics, kindWorkspace, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
 		return c.BeginDeleteWorkspace(ctx, id)
