@@ -1,16 +1,13 @@
 package api
 
 import (
+	"github.com/batchai-tf/terraform-provider-batchai/internal/apispec"
+
 	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"reflect"
 	"testing"
 )
-
-// examplesDir holds Microsoft's 2018-05-01 request/response examples (shared/ sits beside the repo).
-const examplesDir = "../../../shared/reference/spec/2018-05-01/examples"
 
 // TestExamplesRoundTrip decodes every workspace, cluster, file server, usage, operation and
 // remote-login example body into the typed models and encodes it again. Any field the models
@@ -72,7 +69,7 @@ func TestExamplesRoundTrip(t *testing.T) {
 
 func exampleBody(t *testing.T, file, part string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(examplesDir, file))
+	b, err := apispec.Example(file)
 	if err != nil {
 		t.Fatalf("reading example: %v", err)
 	}

@@ -1,8 +1,9 @@
 package emulator_test
 
 import (
+	"github.com/batchai-tf/terraform-provider-batchai/internal/apispec"
+
 	"encoding/json"
-	"os"
 	"strings"
 	"testing"
 
@@ -76,8 +77,11 @@ func TestMalformedBodies(t *testing.T) {
 // with a well-formed response below 500 that never echoes a secret. `go test` runs the seeds; `go test
 // -fuzz FuzzClusterPut` explores further.
 func FuzzClusterPut(f *testing.F) {
-	example, err := os.ReadFile("../../../shared/reference/spec/2018-05-01/examples/PutCluster.json")
-	if err == nil {
+	example, err := apispec.Example("PutCluster.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	{
 		var ex struct {
 			Parameters struct {
 				Parameters json.RawMessage `json:"parameters"`

@@ -1,11 +1,12 @@
 package conformance
 
 import (
+	"github.com/batchai-tf/terraform-provider-batchai/internal/apispec"
+
 	"encoding/json"
 	"fmt"
 	"math"
 	"net/url"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -14,10 +15,6 @@ import (
 	"testing"
 	"time"
 )
-
-// specDir holds BatchAI.json and Microsoft's examples; shared/ sits beside the repository clone
-// (internal/emulator/conformance -> ../../../.. is the clone's parent).
-const specDir = "../../../../shared/reference/spec/2018-05-01"
 
 // operation is one operation of the spec.
 type operation struct {
@@ -41,9 +38,9 @@ var (
 func loadSpec(t *testing.T) *spec {
 	t.Helper()
 	specOnce.Do(func() {
-		raw, err := os.ReadFile(filepath.Join(specDir, "BatchAI.json"))
+		raw, err := apispec.Spec()
 		if err != nil {
-			specErr = fmt.Errorf("the 2018-05-01 spec must be at %s (shared/ beside the repository): %w", specDir, err)
+			specErr = fmt.Errorf("reading the embedded 2018-05-01 spec: %w", err)
 			return
 		}
 		var doc struct {
@@ -90,7 +87,7 @@ type example struct {
 // loadExample reads an example with the examples' subscription replaced by sub everywhere.
 func loadExample(t *testing.T, file, sub string) example {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(specDir, "examples", file))
+	raw, err := apispec.Example(file)
 	if err != nil {
 		t.Fatalf("reading example: %v", err)
 	}

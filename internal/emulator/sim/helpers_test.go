@@ -1,17 +1,14 @@
 package sim
 
 import (
+	"github.com/batchai-tf/terraform-provider-batchai/internal/apispec"
+
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 )
-
-// examplesDir holds Microsoft's 2018-05-01 examples (shared/ sits beside the repository).
-const examplesDir = "../../../../shared/reference/spec/2018-05-01/examples"
 
 const testClusterID = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/demo_resource_group" +
 	"/providers/Microsoft.BatchAI/workspaces/demo_workspace/clusters/demo_cluster"
@@ -137,7 +134,7 @@ func at(d time.Duration) time.Time { return t0.Add(d) }
 // exampleJSON returns the request ("request") or a response body of an example file.
 func exampleJSON(t *testing.T, file, part string) json.RawMessage {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(examplesDir, file))
+	b, err := apispec.Example(file)
 	if err != nil {
 		t.Fatal(err)
 	}
