@@ -2,9 +2,11 @@
 //
 //	batchai-emulator --listen 127.0.0.1:0 --data DIR [--provisioning-delay 5s] [--retry-after 1s]
 //
-// Once it is serving it writes DIR/emulator.json (endpoint, metadata_host, authority_host, audience,
-// ca_certificate, tenant_id, subscription_id, client_id, client_secret, resource_group) and prints
-// "export ARM_...=..." lines that a shell can eval to point azurerm-style tooling at it. Requests are logged
+// Once it is serving it writes DIR/emulator.json (endpoint, metadata_host, authority_host, adfs_authority, audience,
+// ca_certificate, tenant_id, subscription_id, other_subscription_id, client_id, client_secret, object_id,
+// reader_client_id, reader_client_secret, reader_object_id, resource_group, location) and prints "export ...=..."
+// lines that a shell can eval to point azurerm-style tooling (and, with BATCHAI_EMULATOR_ADFS_AUTHORITY, the Azure
+// CLI) at it. Requests are logged
 // to stderr (method, path, status, duration, request id; never bodies or tokens). SIGINT or SIGTERM shut it
 // down gracefully (exit status 0). State and credentials live in DIR and survive restarts.
 package main
@@ -169,6 +171,7 @@ func printExports(w io.Writer, info emulator.Info) {
 		{"ARM_METADATA_HOSTNAME", info.MetadataHost},
 		{"ARM_CA_CERTIFICATE_FILE", info.CACertificate},
 		{"BATCHAI_EMULATOR_RESOURCE_GROUP", info.ResourceGroup},
+		{"BATCHAI_EMULATOR_ADFS_AUTHORITY", info.ADFSAuthority},
 	} {
 		_, _ = fmt.Fprintf(w, "export %s=%s\n", kv[0], shellQuote(kv[1]))
 	}

@@ -250,10 +250,13 @@ func (e *Emulator) listResourceGroups(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// bootstrap creates the default resource group on first start (and again if it was deleted), so that a new
-// emulator can be used at once.
+// bootstrap creates the default resource group and the two built-in role assignments on first start (and again if
+// they were deleted), so that a new emulator can be used at once.
 func (e *Emulator) bootstrap() error {
 	return e.mutate(func(t *txn) error {
+		if err := t.bootstrapRoles(); err != nil {
+			return err
+		}
 		name := e.cfg.DefaultResourceGroup
 		if !knownLocation(azureLocations, e.cfg.DefaultLocation) {
 			return fmt.Errorf("default location %q is not an Azure region", e.cfg.DefaultLocation)

@@ -12,8 +12,10 @@ import (
 type apiVersions int
 
 const (
-	versionBatchAI   apiVersions = iota // exactly 2018-05-01
-	versionResources                    // any Microsoft.Resources version clients use for resource groups
+	versionBatchAI       apiVersions = iota // exactly 2018-05-01
+	versionResources                        // any Microsoft.Resources version clients use for resource groups
+	versionSubscriptions                    // Microsoft.Resources subscriptions and tenants (subscriptions.go)
+	versionAuthorization                    // Microsoft.Authorization (roleassignments.go)
 )
 
 // resourcesAPIVersions are the Microsoft.Resources api-versions the resource group routes accept; azcore's
@@ -33,6 +35,8 @@ type route struct {
 	// typeName names the resource type in api-version errors ("workspaces/clusters").
 	typeName string
 	methods  map[string]http.HandlerFunc
+	// actions are the RBAC actions of the methods, derived from segs (authz.go); nil outside a subscription.
+	actions map[string]string
 }
 
 const (
@@ -42,13 +46,12 @@ const (
 	pWS  = pRG + pBAI + "/workspaces/{workspaceName}"
 )
 
-// routes is the ARM surface of the emulator (batchai-api-notes.md 1.2) plus a minimal Microsoft.Resources.
+// routes is the ARM surface of the emulator (batchai-api-notes.md 1.2) plus a minimal Microsoft.Resources and
+// Microsoft.Authorization (managementRoutes).
 func (e *Emulator) routes() []route {
-	r := func(pattern string, v apiVersions, typeName string, m map[string]http.HandlerFunc) route {
-		return route{segs: strings.Split(strings.Trim(pattern, "/"), "/"), versions: v, typeName: typeName, methods: m}
-	}
+	r := newRoute
 	type H = map[string]http.HandlerFunc
-	return []route{
+	return append(e.managementRoutes(), []route{
 		r(pBAI+"/operations", versionBatchAI, "operations", H{"GET": e.listOperations}),
 		r(pSub+"/resourcegroups", versionResources, "resourceGroups", H{"GET": e.listResourceGroups}),
 		r(pRG, versionResources, "resourceGroups", H{
@@ -79,7 +82,11 @@ func (e *Emulator) routes() []route {
 		r(pWS+"/fileServers/{fileServerName}", versionBatchAI, "workspaces/fileServers", H{
 			"GET": e.getFileServer, "PUT": e.putFileServer, "DELETE": e.deleteFileServer,
 		}),
-	}
+	}...)
+}
+
+func newRoute(pattern string, v apiVersions, typeName string, m map[string]http.HandlerFunc) route {
+	return route{segs: strings.Split(strings.Trim(pattern, "/"), "/"), versions: v, typeName: typeName, methods: m}
 }
 
 // serveARM routes an authenticated ARM request: 404 for unknown paths, 405 for unsupported methods, 400
@@ -110,6 +117,10 @@ func (e *Emulator) serveARM(w http.ResponseWriter, r *http.Request) {
 			writeError(w, ae)
 			return
 		}
+		if ae := e.authorize(r, rt); ae != nil {
+			writeError(w, ae)
+			return
+		}
 		for k, v := range vals {
 			r.SetPathValue(k, v)
 		}
@@ -136,8 +147,14 @@ func (rt route) allowed() []string {
 	return allowed
 }
 
+// routeTable is routes, each with its RBAC actions: a route added to routes is authorized without more work.
 func (e *Emulator) routeTable() []route {
-	e.routesOnce.Do(func() { e.routeList = e.routes() })
+	e.routesOnce.Do(func() {
+		e.routeList = e.routes()
+		for i := range e.routeList {
+			e.routeList[i].actions = deriveActions(e.routeList[i].segs, e.routeList[i].methods)
+		}
+	})
 	return e.routeList
 }
 
@@ -168,11 +185,13 @@ func (rt route) checkAPIVersion(r *http.Request) *apiError {
 		return errMissingAPIVersion()
 	}
 	switch rt.versions {
-	case versionResources:
-		if !slices.Contains(resourcesAPIVersions, v) {
+	case versionResources, versionSubscriptions, versionAuthorization:
+		supported := map[apiVersions][]string{versionResources: resourcesAPIVersions,
+			versionSubscriptions: subscriptionsAPIVersions, versionAuthorization: authorizationAPIVersions}[rt.versions]
+		if !slices.Contains(supported, v) {
 			return newError(http.StatusBadRequest, "InvalidApiVersionParameter",
 				"The api-version '%s' is invalid. The supported versions are '%s'.",
-				sanitize(v), strings.Join(resourcesAPIVersions, ",")).fromGateway()
+				sanitize(v), strings.Join(supported, ",")).fromGateway()
 		}
 	default:
 		if v != api.APIVersion {

@@ -209,7 +209,7 @@ func (e *Emulator) bind(baseURL string) error {
 	mux := http.NewServeMux()
 	iss.Register(mux)
 	mux.Handle("/", iss.Authenticate(http.HandlerFunc(e.serveARM)))
-	e.handler = e.withCommon(mux)
+	e.handler = e.withCommon(rejectMalformedPaths(mux))
 	return nil
 }
 
@@ -296,35 +296,49 @@ func (e *Emulator) BaseURL() string {
 // Info is what a client needs to reach and authenticate to the emulator. The JSON names are the contract of
 // cmd/batchai-emulator's emulator.json.
 type Info struct {
-	Endpoint       string `json:"endpoint"`        // ARM endpoint, e.g. https://127.0.0.1:8443
-	MetadataHost   string `json:"metadata_host"`   // host:port serving /metadata/endpoints
-	AuthorityHost  string `json:"authority_host"`  // Azure AD authority host, with a trailing slash
-	Audience       string `json:"audience"`        // token audience of ARM
-	CACertificate  string `json:"ca_certificate"`  // absolute path of the CA certificate to trust
-	TenantID       string `json:"tenant_id"`       // the single tenant
-	SubscriptionID string `json:"subscription_id"` // the single subscription
-	ClientID       string `json:"client_id"`       // the service principal's application ID
-	ClientSecret   string `json:"client_secret"`   // its secret: never log it
-	ResourceGroup  string `json:"resource_group"`  // the pre-created default resource group
-	Location       string `json:"location"`        // the default resource group's location
+	Endpoint      string `json:"endpoint"`       // ARM endpoint, e.g. https://127.0.0.1:8443
+	MetadataHost  string `json:"metadata_host"`  // host:port serving /metadata/endpoints
+	AuthorityHost string `json:"authority_host"` // Azure AD authority host, with a trailing slash
+	// ADFSAuthority is the AD FS-style authority (…/adfs), the one azure-cli 2.45 can sign in to (auth/adfs.go).
+	ADFSAuthority       string `json:"adfs_authority"`
+	Audience            string `json:"audience"`              // token audience of ARM
+	CACertificate       string `json:"ca_certificate"`        // absolute path of the CA certificate to trust
+	TenantID            string `json:"tenant_id"`             // the single tenant
+	SubscriptionID      string `json:"subscription_id"`       // the subscription the principals have roles on
+	OtherSubscriptionID string `json:"other_subscription_id"` // a subscription nobody has a role on (403)
+	ClientID            string `json:"client_id"`             // the default service principal (Owner)
+	ClientSecret        string `json:"client_secret"`         // its secret: never log it
+	ObjectID            string `json:"object_id"`             // its object ID, the principal of role assignments
+	ReaderClientID      string `json:"reader_client_id"`      // the reader service principal (Reader)
+	ReaderClientSecret  string `json:"reader_client_secret"`  // its secret: never log it
+	ReaderObjectID      string `json:"reader_object_id"`      // its object ID
+	ResourceGroup       string `json:"resource_group"`        // the pre-created default resource group
+	Location            string `json:"location"`              // the default resource group's location
 }
 
 // Info returns the connection details. Endpoint-related fields are empty until the origin is known.
 func (e *Emulator) Info() Info {
 	base := e.BaseURL()
+	id := e.identity
 	info := Info{
-		Audience:       auth.ARMAudience,
-		CACertificate:  e.tlsFiles.CACert,
-		TenantID:       e.identity.TenantID,
-		SubscriptionID: e.identity.SubscriptionID,
-		ClientID:       e.identity.ClientID,
-		ClientSecret:   e.identity.ClientSecret,
-		ResourceGroup:  e.cfg.DefaultResourceGroup,
-		Location:       e.cfg.DefaultLocation,
+		Audience:            auth.ARMAudience,
+		CACertificate:       e.tlsFiles.CACert,
+		TenantID:            id.TenantID,
+		SubscriptionID:      id.SubscriptionID,
+		OtherSubscriptionID: id.OtherSubscriptionID,
+		ClientID:            id.ClientID,
+		ClientSecret:        id.ClientSecret,
+		ObjectID:            id.ObjectID,
+		ReaderClientID:      id.Reader.ClientID,
+		ReaderClientSecret:  id.Reader.ClientSecret,
+		ReaderObjectID:      id.Reader.ObjectID,
+		ResourceGroup:       e.cfg.DefaultResourceGroup,
+		Location:            e.cfg.DefaultLocation,
 	}
 	if base != "" {
 		info.Endpoint = base
 		info.AuthorityHost = base + "/"
+		info.ADFSAuthority = base + auth.ADFSPath
 		info.MetadataHost = strings.TrimPrefix(base, "https://")
 	}
 	return info

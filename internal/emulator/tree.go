@@ -73,7 +73,7 @@ func (t *txn) purge(parentID string) error {
 	if err := t.write(); err != nil {
 		return err
 	}
-	for _, b := range []string{bucketClusters, bucketFileServers, bucketWorkspaces} {
+	for _, b := range []string{bucketClusters, bucketFileServers, bucketWorkspaces, bucketRoleAssignments} {
 		var keys []string
 		if err := t.List(b, subtreePrefix(parentID), func(k string, _ []byte) error {
 			keys = append(keys, k)

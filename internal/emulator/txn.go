@@ -17,6 +17,8 @@ const (
 	bucketFileServers = "fileservers"
 	bucketOperations  = "operations"
 	bucketQuotas      = "quotas"
+	// bucketRoleAssignments holds role assignments (roles.go), keyed by their ID, which starts with their scope.
+	bucketRoleAssignments = "roleassignments"
 )
 
 // errNeedsWrite aborts a read-only attempt that found state to advance or settle (a node became idle, a

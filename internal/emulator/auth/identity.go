@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"math/big"
 	"path/filepath"
+	"strings"
 
 	"github.com/google/uuid"
 )
@@ -24,31 +25,54 @@ const IdentityFile = "identity.json"
 // secret looks and validates like a real one in provider configuration.
 const secretAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789~._-"
 
-// Identity is the emulator's single tenant, subscription and service principal, plus the key that signs its tokens.
-// All IDs are lower-case GUIDs: MSAL lower-cases the authority URL, so the tenant appears lower-case in paths.
+// ServicePrincipal is one application registered in the emulator's tenant, with its client secret.
+type ServicePrincipal struct {
+	ClientID     string
+	ClientSecret string // never log this
+	ObjectID     string // the token's oid and sub, and the principal ID of its role assignments
+}
+
+// Identity is the emulator's tenant, its two subscriptions and two service principals, plus the key that signs
+// its tokens. All IDs are lower-case GUIDs: MSAL lower-cases the authority URL, so the tenant appears lower-case in
+// paths.
+//
+// The default principal (ClientID, ClientSecret, ObjectID) is the one clients are configured with; the emulator
+// makes it Owner of SubscriptionID. Reader is a second principal that the emulator makes Reader of SubscriptionID.
+// OtherSubscriptionID is a second subscription of the tenant on which nobody has a role, so that every request to it
+// is refused as ARM refuses a subscription the caller cannot access.
 type Identity struct {
-	TenantID       string
-	SubscriptionID string
-	ClientID       string
-	ClientSecret   string // never log this
-	ObjectID       string // the service principal's object ID: the token's oid and sub
-	KeyID          string // kid header of issued tokens: the RFC 7638 thumbprint of the signing key
+	TenantID            string
+	SubscriptionID      string
+	OtherSubscriptionID string
+	ClientID            string
+	ClientSecret        string // never log this
+	ObjectID            string // the default principal's object ID: the token's oid and sub
+	Reader              ServicePrincipal
+	KeyID               string // kid header of issued tokens: the RFC 7638 thumbprint of the signing key
 
 	key *rsa.PrivateKey
 }
 
+// identityJSON is the file's format. The reader and the other subscription were added later: a file without them
+// gets them on the next load (see LoadOrCreateIdentity).
 type identityJSON struct {
-	TenantID       string `json:"tenant_id"`
-	SubscriptionID string `json:"subscription_id"`
-	ClientID       string `json:"client_id"`
-	ClientSecret   string `json:"client_secret"`
-	ObjectID       string `json:"object_id"`
-	SigningKey     string `json:"signing_key_pem"`
+	TenantID            string `json:"tenant_id"`
+	SubscriptionID      string `json:"subscription_id"`
+	OtherSubscriptionID string `json:"other_subscription_id,omitempty"`
+	ClientID            string `json:"client_id"`
+	ClientSecret        string `json:"client_secret"`
+	ObjectID            string `json:"object_id"`
+	ReaderClientID      string `json:"reader_client_id,omitempty"`
+	ReaderClientSecret  string `json:"reader_client_secret,omitempty"`
+	ReaderObjectID      string `json:"reader_object_id,omitempty"`
+	SigningKey          string `json:"signing_key_pem"`
 }
 
 // LoadOrCreateIdentity reads dir/identity.json, creating it (mode 0600) with fresh random values and an RSA 2048
 // signing key on first use. Restarting on the same dir yields the same identity, so tokens, provider configuration
-// and stored resource IDs stay valid.
+// and stored resource IDs stay valid. A file written before the reader principal and the other subscription existed
+// is completed with fresh values for them and rewritten; what it already held is kept. The caller must make sure
+// that only one process uses dir (the emulator holds its store's lock first).
 func LoadOrCreateIdentity(dir string) (*Identity, error) {
 	abs, err := ensureDir(dir)
 	if err != nil {
@@ -60,10 +84,19 @@ func LoadOrCreateIdentity(dir string) (*Identity, error) {
 		return nil, fmt.Errorf("identity: reading %s: %w", path, err)
 	}
 	if raw != nil {
-		id, err := decodeIdentity(raw)
+		id, completed, err := decodeIdentity(raw)
 		if err != nil {
 			// Refuse to silently replace a damaged identity: that would orphan every stored resource.
 			return nil, fmt.Errorf("identity: %s is damaged (delete it to start over): %w", path, err)
+		}
+		if completed {
+			out, err := id.encode()
+			if err != nil {
+				return nil, err
+			}
+			if err := writeFileAtomic(path, out, 0o600); err != nil {
+				return nil, fmt.Errorf("identity: writing %s: %w", path, err)
+			}
 		}
 		return id, nil
 	}
@@ -71,15 +104,7 @@ func LoadOrCreateIdentity(dir string) (*Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	der, err := x509.MarshalPKCS8PrivateKey(id.key)
-	if err != nil {
-		return nil, err
-	}
-	out, err := json.MarshalIndent(identityJSON{
-		TenantID: id.TenantID, SubscriptionID: id.SubscriptionID, ClientID: id.ClientID,
-		ClientSecret: id.ClientSecret, ObjectID: id.ObjectID,
-		SigningKey: string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
-	}, "", "  ")
+	out, err := id.encode()
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +127,7 @@ func newIdentity() (*Identity, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Identity{
+	id := &Identity{
 		TenantID:       uuid.NewString(),
 		SubscriptionID: uuid.NewString(),
 		ClientID:       uuid.NewString(),
@@ -110,39 +135,113 @@ func newIdentity() (*Identity, error) {
 		ClientSecret:   secret,
 		KeyID:          thumbprint(&key.PublicKey),
 		key:            key,
-	}, nil
-}
-
-func decodeIdentity(raw []byte) (*Identity, error) {
-	var j identityJSON
-	if err := json.Unmarshal(raw, &j); err != nil {
+	}
+	if _, err := id.complete(); err != nil {
 		return nil, err
 	}
-	for name, v := range map[string]string{"tenant_id": j.TenantID, "subscription_id": j.SubscriptionID,
-		"client_id": j.ClientID, "object_id": j.ObjectID} {
+	return id, nil
+}
+
+// complete draws the reader principal and the other subscription when they are missing, and reports whether it did.
+func (id *Identity) complete() (bool, error) {
+	changed := false
+	if id.OtherSubscriptionID == "" {
+		id.OtherSubscriptionID, changed = uuid.NewString(), true
+	}
+	if id.Reader.ClientID == "" || id.Reader.ObjectID == "" || id.Reader.ClientSecret == "" {
+		secret, err := randomSecret(40)
+		if err != nil {
+			return false, err
+		}
+		id.Reader, changed = ServicePrincipal{ClientID: uuid.NewString(), ClientSecret: secret, ObjectID: uuid.NewString()}, true
+	}
+	return changed, nil
+}
+
+func (id *Identity) encode() ([]byte, error) {
+	der, err := x509.MarshalPKCS8PrivateKey(id.key)
+	if err != nil {
+		return nil, err
+	}
+	return json.MarshalIndent(identityJSON{
+		TenantID: id.TenantID, SubscriptionID: id.SubscriptionID, OtherSubscriptionID: id.OtherSubscriptionID,
+		ClientID: id.ClientID, ClientSecret: id.ClientSecret, ObjectID: id.ObjectID,
+		ReaderClientID: id.Reader.ClientID, ReaderClientSecret: id.Reader.ClientSecret, ReaderObjectID: id.Reader.ObjectID,
+		SigningKey: string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})),
+	}, "", "  ")
+}
+
+// decodeIdentity parses the file; completed reports that the reader or the other subscription had to be added.
+func decodeIdentity(raw []byte) (id *Identity, completed bool, err error) {
+	var j identityJSON
+	if err := json.Unmarshal(raw, &j); err != nil {
+		return nil, false, err
+	}
+	guids := map[string]string{"tenant_id": j.TenantID, "subscription_id": j.SubscriptionID,
+		"client_id": j.ClientID, "object_id": j.ObjectID}
+	// The later fields are optional (absent from older files), but never malformed.
+	for name, v := range map[string]string{"other_subscription_id": j.OtherSubscriptionID,
+		"reader_client_id": j.ReaderClientID, "reader_object_id": j.ReaderObjectID} {
+		if v != "" {
+			guids[name] = v
+		}
+	}
+	for name, v := range guids {
 		if _, err := uuid.Parse(v); err != nil {
-			return nil, fmt.Errorf("%s %q is not a GUID", name, v)
+			return nil, false, fmt.Errorf("%s %q is not a GUID", name, v)
 		}
 	}
 	if len(j.ClientSecret) < 16 {
-		return nil, errors.New("client_secret is missing or too short")
+		return nil, false, errors.New("client_secret is missing or too short")
+	}
+	if j.ReaderClientSecret != "" && len(j.ReaderClientSecret) < 16 {
+		return nil, false, errors.New("reader_client_secret is too short")
 	}
 	block, _ := pem.Decode([]byte(j.SigningKey))
 	if block == nil {
-		return nil, errors.New("signing_key_pem holds no PEM block")
+		return nil, false, errors.New("signing_key_pem holds no PEM block")
 	}
 	parsed, err := x509.ParsePKCS8PrivateKey(block.Bytes)
 	if err != nil {
-		return nil, fmt.Errorf("signing key: %w", err)
+		return nil, false, fmt.Errorf("signing key: %w", err)
 	}
 	key, ok := parsed.(*rsa.PrivateKey)
 	if !ok {
-		return nil, errors.New("signing key is not RSA")
+		return nil, false, errors.New("signing key is not RSA")
 	}
-	return &Identity{
-		TenantID: j.TenantID, SubscriptionID: j.SubscriptionID, ClientID: j.ClientID, ObjectID: j.ObjectID,
-		ClientSecret: j.ClientSecret, KeyID: thumbprint(&key.PublicKey), key: key,
-	}, nil
+	id = &Identity{
+		TenantID: j.TenantID, SubscriptionID: j.SubscriptionID, OtherSubscriptionID: j.OtherSubscriptionID,
+		ClientID: j.ClientID, ObjectID: j.ObjectID, ClientSecret: j.ClientSecret,
+		Reader: ServicePrincipal{ClientID: j.ReaderClientID, ClientSecret: j.ReaderClientSecret, ObjectID: j.ReaderObjectID},
+		KeyID:  thumbprint(&key.PublicKey), key: key,
+	}
+	completed, err = id.complete()
+	return id, completed, err
+}
+
+// Default is the principal clients are configured with (Owner of SubscriptionID).
+func (id *Identity) Default() ServicePrincipal {
+	return ServicePrincipal{ClientID: id.ClientID, ClientSecret: id.ClientSecret, ObjectID: id.ObjectID}
+}
+
+// Principals are the service principals of the tenant: the default one first, then the reader.
+func (id *Identity) Principals() []ServicePrincipal {
+	return []ServicePrincipal{id.Default(), id.Reader}
+}
+
+// PrincipalByClientID finds a principal by its application (client) ID, case-insensitively as Azure AD does.
+func (id *Identity) PrincipalByClientID(clientID string) (ServicePrincipal, bool) {
+	for _, p := range id.Principals() {
+		if strings.EqualFold(p.ClientID, clientID) {
+			return p, true
+		}
+	}
+	return ServicePrincipal{}, false
+}
+
+// Subscriptions are the tenant's subscriptions: the default one first.
+func (id *Identity) Subscriptions() []string {
+	return []string{id.SubscriptionID, id.OtherSubscriptionID}
 }
 
 // PublicKey is the key that verifies the identity's tokens.

@@ -105,7 +105,10 @@ func NewIssuer(cfg Config) (*Issuer, error) {
 //	GET  /{tenant}/v2.0/.well-known/openid-configuration MSAL tenant discovery
 //	GET  /common/discovery/instance                      MSAL instance discovery
 //	GET  /{tenant}/discovery/v2.0/keys                   JWKS
-//	GET  /metadata/endpoints                             ARM cloud metadata (azurerm metadata_host)
+//	GET  /adfs/.well-known/openid-configuration          the AD FS-style authority's discovery (see adfs.go)
+//	POST /adfs/oauth2/token                              its client credentials grant
+//	GET  /adfs/discovery/keys                            its JWKS
+//	GET  /metadata/endpoints                             ARM cloud metadata (azurerm metadata_host, az cloud register)
 //
 // The {tenant} wildcards would conflict with a catch-all ARM pattern that has a literal first segment and a
 // wildcard rest (e.g. "/subscriptions/{rest...}"); mount ARM routes under "/" and route them yourself, or use
@@ -115,6 +118,9 @@ func (i *Issuer) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", i.serveOpenIDConfiguration)
 	mux.HandleFunc("GET /common/discovery/instance", i.serveInstanceDiscovery)
 	mux.HandleFunc("GET /{tenant}/discovery/v2.0/keys", i.serveKeys)
+	mux.HandleFunc("GET "+ADFSPath+"/.well-known/openid-configuration", i.serveADFSConfiguration)
+	mux.HandleFunc("POST "+ADFSPath+"/oauth2/token", i.serveADFSToken)
+	mux.HandleFunc("GET "+ADFSPath+"/discovery/keys", i.serveADFSKeys)
 	mux.Handle("GET /metadata/endpoints", MetadataHandler(i.cfg.BaseURL))
 }
 
@@ -125,16 +131,29 @@ func (i *Issuer) Handler() http.Handler {
 	return mux
 }
 
-// IssueToken mints a token for audience exactly as the token endpoint would, for tests and tools that do not want
-// an HTTP round trip. audience must be one of Config.Audiences.
+// IssueToken mints a token of the default principal for audience exactly as the token endpoint would, for tests and
+// tools that do not want an HTTP round trip. audience must be one of Config.Audiences.
 func (i *Issuer) IssueToken(audience string) (token string, expiresOn time.Time, err error) {
+	return i.IssueTokenFor(i.cfg.Identity.Default(), audience)
+}
+
+// IssueTokenFor is IssueToken for any principal, including one the tenant does not know (to test how ARM refuses
+// it): the token names sp's client and object IDs and is signed like every other.
+func (i *Issuer) IssueTokenFor(sp ServicePrincipal, audience string) (token string, expiresOn time.Time, err error) {
+	return i.issue(sp, IssuerFor(i.cfg.Identity.TenantID), audience)
+}
+
+func (i *Issuer) issue(sp ServicePrincipal, issuer, audience string) (token string, expiresOn time.Time, err error) {
 	if !i.cfg.acceptedAudience(audience) {
 		return "", time.Time{}, errors.New("auth: audience " + audience + " is not configured")
 	}
-	c := newClaims(i.cfg.Identity, audience, i.cfg.Now(), i.cfg.TokenLifetime)
+	c := newClaimsFor(i.cfg.Identity, sp, issuer, audience, i.cfg.Now(), i.cfg.TokenLifetime)
 	token, err = i.cfg.Identity.sign(c)
 	return token, c.ExpiresAt.Time, err
 }
+
+// ADFSAuthority is the URL of the AD FS-style authority (no tenant: AD FS has one directory).
+func (i *Issuer) ADFSAuthority() string { return i.cfg.BaseURL + ADFSPath }
 
 // Config returns the effective configuration (with defaults applied).
 func (i *Issuer) Config() Config { return i.cfg }

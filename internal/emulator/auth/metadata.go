@@ -14,11 +14,44 @@ const MetadataEnvironmentName = "BatchAIEmulator"
 
 // Metadata api-versions. 2022-09-01 answers with ONE environment object; 2019-05-01 with an ARRAY of them. This is
 // how hashicorp/go-azure-sdk (azurerm's metadata_host) reads them: sdk/internal/metadata decodes 2022-09-01 into a
-// single struct and falls back to 2019-05-01 as a list, picking the entry by name.
+// single struct and falls back to 2019-05-01 as a list, picking the entry by name. 2015-01-01 is the original
+// single-object shape (LegacyMetadata) that only msrestazure (azure-cli's `az cloud register
+// --endpoint-resource-manager`) still reads.
 const (
-	MetadataAPIVersion       = "2022-09-01"
-	MetadataLegacyAPIVersion = "2019-05-01"
+	MetadataAPIVersion         = "2022-09-01"
+	MetadataLegacyAPIVersion   = "2019-05-01"
+	MetadataOriginalAPIVersion = "2015-01-01"
 )
+
+// LegacyMetadata is the 2015-01-01 document, as Azure and Azure Stack Hub serve it. msrestazure takes the cloud's
+// active directory endpoint from authentication.loginEndpoint and its ARM audience from audiences[0]; the emulator's
+// loginEndpoint is its AD FS-style authority, the one unmodified azure-cli 2.45 can sign in to (see adfs.go).
+type LegacyMetadata struct {
+	GalleryEndpoint string               `json:"galleryEndpoint"`
+	GraphEndpoint   string               `json:"graphEndpoint"`
+	PortalEndpoint  string               `json:"portalEndpoint"`
+	Authentication  LegacyAuthentication `json:"authentication"`
+}
+
+// LegacyAuthentication is the authentication object of the 2015-01-01 document.
+type LegacyAuthentication struct {
+	LoginEndpoint string   `json:"loginEndpoint"`
+	Audiences     []string `json:"audiences"`
+}
+
+// NewLegacyMetadata describes the emulator at baseURL in the 2015-01-01 shape.
+func NewLegacyMetadata(baseURL string) LegacyMetadata {
+	env := NewMetadataEnvironment(baseURL)
+	return LegacyMetadata{
+		GalleryEndpoint: "https://gallery.azure.com/",
+		GraphEndpoint:   env.Graph,
+		PortalEndpoint:  env.Portal + "/",
+		Authentication: LegacyAuthentication{
+			LoginEndpoint: ADFSIssuer(baseURL),
+			Audiences:     env.Authentication.Audiences,
+		},
+	}
+}
 
 // MetadataEnvironment is one cloud in ARM's /metadata/endpoints document. The provider can parse the emulator's
 // (or real Azure's) document with DecodeMetadata.
@@ -115,6 +148,7 @@ func NewMetadataEnvironment(baseURL string) MetadataEnvironment {
 // MetadataHandler serves GET /metadata/endpoints?api-version=... for the emulator at baseURL. It needs no token.
 func MetadataHandler(baseURL string) http.Handler {
 	env := NewMetadataEnvironment(baseURL)
+	original := NewLegacyMetadata(baseURL)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var body any
 		switch v := r.URL.Query().Get("api-version"); v {
@@ -122,13 +156,16 @@ func MetadataHandler(baseURL string) http.Handler {
 			body = env
 		case MetadataLegacyAPIVersion:
 			body = []MetadataEnvironment{env}
+		case MetadataOriginalAPIVersion:
+			body = original
 		case "":
 			writeARMError(w, http.StatusBadRequest, "MissingApiVersionParameter",
 				"The api-version query parameter (?api-version=) is required for all requests.")
 			return
 		default:
 			writeARMError(w, http.StatusBadRequest, "InvalidApiVersionParameter", fmt.Sprintf("The api-version "+
-				"'%s' is invalid. The supported versions are '%s,%s'.", v, MetadataAPIVersion, MetadataLegacyAPIVersion))
+				"'%s' is invalid. The supported versions are '%s,%s,%s'.", sanitize(v), MetadataAPIVersion,
+				MetadataLegacyAPIVersion, MetadataOriginalAPIVersion))
 			return
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")

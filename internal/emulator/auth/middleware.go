@@ -101,8 +101,10 @@ func (c Config) authenticate(r *http.Request) (Principal, *authFailure) {
 			"The access token is invalid.", ""}
 	}
 	wantIss := IssuerFor(id.TenantID)
-	if !strings.EqualFold(claims.TenantID, id.TenantID) || !strings.EqualFold(claims.Issuer, wantIss) {
-		if strings.EqualFold(claims.Issuer, wantIss) {
+	// Tokens of the AD FS-style authority name it as their issuer; they belong to the same (only) directory.
+	knownIss := strings.EqualFold(claims.Issuer, wantIss) || strings.EqualFold(claims.Issuer, ADFSIssuer(c.BaseURL))
+	if !strings.EqualFold(claims.TenantID, id.TenantID) || !knownIss {
+		if knownIss {
 			claims.Issuer = IssuerFor(claims.TenantID) // name the tenant that is actually wrong
 		}
 		return Principal{}, &authFailure{http.StatusUnauthorized, "InvalidAuthenticationTokenTenant", fmt.Sprintf(
@@ -123,8 +125,9 @@ func (c Config) authenticate(r *http.Request) (Principal, *authFailure) {
 		Audience: claims.Audience, ExpiresAt: claims.ExpiresAt.Time}, nil
 }
 
-// checkSubscription enforces the single emulated subscription on /subscriptions/{id}/... (case-insensitive, as
-// ARM paths are). Any other well-formed GUID is a subscription that does not exist, which ARM reports as 404.
+// checkSubscription lets /subscriptions/{id}/... through only for the tenant's subscriptions (case-insensitive, as
+// ARM paths are). Any other well-formed GUID is a subscription that does not exist, which ARM reports as 404. Whether
+// the caller may use a subscription that exists is the resource side's authorization, not authentication.
 func (c Config) checkSubscription(path string) *authFailure {
 	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	if len(segs) < 2 || !strings.EqualFold(segs[0], "subscriptions") || segs[1] == "" {
@@ -135,11 +138,13 @@ func (c Config) checkSubscription(path string) *authFailure {
 		return &authFailure{http.StatusBadRequest, "InvalidSubscriptionId", fmt.Sprintf(
 			"The provided subscription identifier '%s' is malformed or invalid.", sanitize(sub)), ""}
 	}
-	if !strings.EqualFold(sub, c.Identity.SubscriptionID) {
-		return &authFailure{http.StatusNotFound, "SubscriptionNotFound",
-			fmt.Sprintf("The subscription '%s' could not be found.", sub), ""}
+	for _, known := range c.Identity.Subscriptions() {
+		if strings.EqualFold(sub, known) {
+			return nil
+		}
 	}
-	return nil
+	return &authFailure{http.StatusNotFound, "SubscriptionNotFound",
+		fmt.Sprintf("The subscription '%s' could not be found.", sub), ""}
 }
 
 func (c Config) reject(w http.ResponseWriter, f *authFailure) {

@@ -51,19 +51,47 @@ func missingParam(name string) *aadError {
 		fmt.Sprintf("The request body must contain the following parameter: '%s'.", name)}
 }
 
+// serveToken is the v2.0 token endpoint of the AAD-style authority: POST /{tenant}/oauth2/v2.0/token.
 func (i *Issuer) serveToken(w http.ResponseWriter, r *http.Request) {
+	i.issueFromForm(w, r, false)
+}
+
+// issueFromForm answers a client credentials request of either authority. The AD FS-style one has no tenant in its
+// path and also takes the v1 "resource" parameter instead of a scope, as AD FS does.
+func (i *Issuer) issueFromForm(w http.ResponseWriter, r *http.Request, adfs bool) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 	if err := r.ParseForm(); err != nil {
 		i.writeOAuthError(w, r, &aadError{http.StatusBadRequest, "invalid_request", 900144,
 			"The request body could not be parsed as application/x-www-form-urlencoded."})
 		return
 	}
-	aud, aerr := i.checkTokenRequest(r)
+	if !adfs {
+		if tenant := r.PathValue("tenant"); !strings.EqualFold(tenant, i.cfg.Identity.TenantID) {
+			i.writeOAuthError(w, r, &aadError{http.StatusBadRequest, "invalid_request", 90002, fmt.Sprintf("Tenant '%s' "+
+				"not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", tenant)})
+			return
+		}
+	}
+	sp, aerr := i.checkTokenRequest(r)
 	if aerr != nil {
 		i.writeOAuthError(w, r, aerr)
 		return
 	}
-	token, exp, err := i.IssueToken(aud)
+	var aud string
+	if res := r.PostForm.Get("resource"); adfs && res != "" && r.PostForm.Get("scope") == "" {
+		aud, aerr = i.audienceFromResource(res)
+	} else {
+		aud, aerr = i.audienceFromScope(r.PostForm.Get("scope"))
+	}
+	if aerr != nil {
+		i.writeOAuthError(w, r, aerr)
+		return
+	}
+	issuer := IssuerFor(i.cfg.Identity.TenantID)
+	if adfs {
+		issuer = ADFSIssuer(i.cfg.BaseURL)
+	}
+	token, exp, err := i.issue(sp, issuer, aud)
 	if err != nil {
 		i.writeOAuthError(w, r, &aadError{http.StatusInternalServerError, "server_error", 50000, "Token signing failed."})
 		return
@@ -76,56 +104,52 @@ func (i *Issuer) serveToken(w http.ResponseWriter, r *http.Request) {
 	writeAADJSON(w, http.StatusOK, tokenResponse{TokenType: "Bearer", ExpiresIn: in, ExtExpiresIn: in, AccessToken: token})
 }
 
-// checkTokenRequest validates a client credentials request in AAD's order and returns the requested audience.
-// Only body parameters count (PostForm): AAD ignores credentials in the query string.
-func (i *Issuer) checkTokenRequest(r *http.Request) (string, *aadError) {
+// checkTokenRequest validates a client credentials request in AAD's order and returns the principal it
+// authenticates. Only body parameters count (PostForm): AAD ignores credentials in the query string.
+func (i *Issuer) checkTokenRequest(r *http.Request) (ServicePrincipal, *aadError) {
 	id, form := i.cfg.Identity, r.PostForm
-	if tenant := r.PathValue("tenant"); !strings.EqualFold(tenant, id.TenantID) {
-		return "", &aadError{http.StatusBadRequest, "invalid_request", 90002, fmt.Sprintf("Tenant '%s' not found. "+
-			"Check to make sure you have the correct tenant ID and are signing into the correct cloud.", tenant)}
-	}
 	grant := form.Get("grant_type")
 	switch {
 	case grant == "":
-		return "", missingParam("grant_type")
+		return ServicePrincipal{}, missingParam("grant_type")
 	case grant != "client_credentials":
-		return "", &aadError{http.StatusBadRequest, "unsupported_grant_type", 70003,
-			fmt.Sprintf("The app requested an unsupported grant type '%s'.", grant)}
+		return ServicePrincipal{}, &aadError{http.StatusBadRequest, "unsupported_grant_type", 70003,
+			fmt.Sprintf("The app requested an unsupported grant type '%s'.", sanitize(grant))}
 	}
 	clientID, secret := form.Get("client_id"), form.Get("client_secret")
 	if u, p, ok := r.BasicAuth(); ok { // client_secret_basic, advertised in the OpenID configuration
 		clientID, secret = u, p
 	}
 	if clientID == "" {
-		return "", missingParam("client_id")
+		return ServicePrincipal{}, missingParam("client_id")
 	}
-	if !strings.EqualFold(clientID, id.ClientID) {
-		return "", &aadError{http.StatusBadRequest, "unauthorized_client", 700016, fmt.Sprintf("Application with "+
+	sp, ok := id.PrincipalByClientID(clientID)
+	if !ok {
+		return ServicePrincipal{}, &aadError{http.StatusBadRequest, "unauthorized_client", 700016, fmt.Sprintf("Application with "+
 			"identifier '%s' was not found in the directory '%s'. This can happen if the application has not been "+
 			"installed by the administrator of the tenant or consented to by any user in the tenant. You may have "+
-			"sent your authentication request to the wrong tenant.", clientID, id.TenantID)}
+			"sent your authentication request to the wrong tenant.", sanitize(clientID), id.TenantID)}
 	}
-	if err := i.checkClientCredential(secret, form.Get("client_assertion_type"), form.Get("client_assertion")); err != nil {
-		return "", err
+	if err := checkClientCredential(sp, secret, form.Get("client_assertion_type"), form.Get("client_assertion")); err != nil {
+		return ServicePrincipal{}, err
 	}
-	return i.audienceFromScope(form.Get("scope"))
+	return sp, nil
 }
 
-func (i *Issuer) checkClientCredential(secret, assertionType, assertion string) *aadError {
-	id := i.cfg.Identity
+func checkClientCredential(sp ServicePrincipal, secret, assertionType, assertion string) *aadError {
 	switch {
 	case secret != "":
-		if subtle.ConstantTimeCompare([]byte(secret), []byte(id.ClientSecret)) != 1 {
+		if subtle.ConstantTimeCompare([]byte(secret), []byte(sp.ClientSecret)) != 1 {
 			return &aadError{http.StatusUnauthorized, "invalid_client", 7000215, "Invalid client secret provided. " +
 				"Ensure the secret being sent in the request is the client secret value, not the client secret ID, " +
-				"for a secret added to app '" + id.ClientID + "'."}
+				"for a secret added to app '" + sp.ClientID + "'."}
 		}
 		return nil
 	case assertion != "" && assertionType == clientAssertionType:
-		// The emulator's application has no certificate or federated credential registered, so, like AAD for
+		// The emulator's applications have no certificate or federated credential registered, so, like AAD for
 		// such an app, no assertion can be valid.
 		return &aadError{http.StatusUnauthorized, "invalid_client", 700027, "Client assertion failed signature " +
-			"validation. No certificate or federated credential is registered for app '" + id.ClientID +
+			"validation. No certificate or federated credential is registered for app '" + sp.ClientID +
 			"' in the emulator; use its client secret."}
 	case assertion != "":
 		return &aadError{http.StatusBadRequest, "invalid_request", 50027,
@@ -133,6 +157,21 @@ func (i *Issuer) checkClientCredential(secret, assertionType, assertion string) 
 	}
 	return &aadError{http.StatusUnauthorized, "invalid_client", 7000218,
 		"The request body must contain the following parameter: 'client_assertion' or 'client_secret'."}
+}
+
+// audienceFromResource checks a v1 "resource" parameter (AD FS and ADAL clients send one instead of a scope).
+func (i *Issuer) audienceFromResource(resource string) (string, *aadError) {
+	if !i.cfg.acceptedAudience(resource) {
+		return "", i.unknownResource(resource)
+	}
+	return resource, nil
+}
+
+func (i *Issuer) unknownResource(aud string) *aadError {
+	return &aadError{http.StatusBadRequest, "invalid_resource", 500011, fmt.Sprintf("The resource "+
+		"principal named %s was not found in the tenant named %s. This can happen if the application has not "+
+		"been installed by the administrator of the tenant or consented to by any user in the tenant. You "+
+		"might have sent your authentication request to the wrong tenant.", sanitize(aud), i.cfg.Identity.TenantID)}
 }
 
 // audienceFromScope extracts "<resource>" from "<resource>/.default" (ignoring OIDC scopes) and checks it is
@@ -162,10 +201,7 @@ func (i *Issuer) audienceFromScope(scope string) (string, *aadError) {
 			"suffixed to the resource identifier (application ID URI)."}
 	}
 	if !i.cfg.acceptedAudience(aud) {
-		return "", &aadError{http.StatusBadRequest, "invalid_resource", 500011, fmt.Sprintf("The resource "+
-			"principal named %s was not found in the tenant named %s. This can happen if the application has not "+
-			"been installed by the administrator of the tenant or consented to by any user in the tenant. You "+
-			"might have sent your authentication request to the wrong tenant.", aud, i.cfg.Identity.TenantID)}
+		return "", i.unknownResource(aud)
 	}
 	return aud, nil
 }

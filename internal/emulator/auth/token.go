@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -41,22 +42,32 @@ func (c *Claims) GetAudience() (jwt.ClaimStrings, error)       { return jwt.Clai
 // IssuerFor is the iss claim of tokens for tenant: the v1.0 STS issuer, which is what ARM expects.
 func IssuerFor(tenant string) string { return "https://sts.windows.net/" + tenant + "/" }
 
-// newClaims builds the claims of an app-only token for id and audience, valid from now for lifetime.
+// ADFSIssuer is the iss claim of tokens from the AD FS-style authority at baseURL: the authority URL itself, as AD FS
+// writes it in its OpenID configuration.
+func ADFSIssuer(baseURL string) string { return strings.TrimSuffix(baseURL, "/") + ADFSPath }
+
+// newClaims builds the claims of an app-only token for the default principal of id and audience, valid from now for
+// lifetime.
 func newClaims(id *Identity, audience string, now time.Time, lifetime time.Duration) *Claims {
+	return newClaimsFor(id, id.Default(), IssuerFor(id.TenantID), audience, now, lifetime)
+}
+
+// newClaimsFor builds the claims of an app-only token for principal sp of id's tenant, issued by issuer.
+func newClaimsFor(id *Identity, sp ServicePrincipal, issuer, audience string, now time.Time, lifetime time.Duration) *Claims {
 	now = now.Truncate(time.Second)
 	return &Claims{
 		Audience:         audience,
-		Issuer:           IssuerFor(id.TenantID),
+		Issuer:           issuer,
 		IssuedAt:         jwt.NewNumericDate(now),
 		NotBefore:        jwt.NewNumericDate(now),
 		ExpiresAt:        jwt.NewNumericDate(now.Add(lifetime)),
-		AppID:            id.ClientID,
-		AuthorizedParty:  id.ClientID,
+		AppID:            sp.ClientID,
+		AuthorizedParty:  sp.ClientID,
 		AppIDACR:         "1",
 		IdentityType:     "app",
-		IdentityProvider: IssuerFor(id.TenantID),
-		ObjectID:         id.ObjectID,
-		Subject:          id.ObjectID,
+		IdentityProvider: issuer,
+		ObjectID:         sp.ObjectID,
+		Subject:          sp.ObjectID,
 		TenantID:         id.TenantID,
 		TokenID:          uuid.NewString(),
 		Version:          "1.0",
