@@ -149,11 +149,14 @@ func resolveSettings(m providerModel, getenv func(string) string) (settings, dia
 	if s.Environment == "" {
 		s.Environment = "public"
 	}
-	if s.SubscriptionID == "" {
+	// With the Azure CLI as the credential, a missing subscription is the CLI's default one (Configure asks
+	// `az account show`); with any other credential it must be configured.
+	if m, err := selectAuthMethod(s); s.SubscriptionID == "" && (err != nil || m != authCLI) {
 		diags.AddAttributeError(path.Root("subscription_id"), "Missing Subscription ID",
 			fmt.Sprintf("The provider needs the Azure subscription that holds the Batch AI resources. Set "+
 				"subscription_id in the provider block or the %s environment variable (for example from "+
-				"`az account show --query id -o tsv`).", envSubscriptionID))
+				"`az account show --query id -o tsv`), or authenticate with the Azure CLI (use_cli), whose "+
+				"default subscription is then used.", envSubscriptionID))
 	}
 	if s.MetadataHost == "" {
 		if _, ok := builtinClouds[s.Environment]; !ok {

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,7 +10,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
@@ -178,6 +181,72 @@ func requestGitHubOIDCToken(ctx context.Context, hc *http.Client, rawURL, bearer
 		return "", errors.New("the OIDC token response from oidc_request_url holds no value")
 	}
 	return out.Value, nil
+}
+
+// cliAccountTimeout bounds `az account show`, which reads the CLI's profile and needs no network.
+const cliAccountTimeout = 30 * time.Second
+
+// cliAccount is what the provider reads from `az account show`: the CLI's default subscription.
+type cliAccount struct {
+	ID       string `json:"id"`
+	TenantID string `json:"tenantId"`
+	Name     string `json:"name"`
+}
+
+// subscriptionFromCLI fills in SubscriptionID from the Azure CLI's default subscription (`az account show`), as
+// azurerm does, when none is configured and the CLI is the credential (resolveSettings accepts no other case). The
+// CLI is found on PATH, as azidentity's AzureCLICredential finds it for the token.
+func (s *settings) subscriptionFromCLI(ctx context.Context) error {
+	if s.SubscriptionID != "" {
+		return nil
+	}
+	az, err := exec.LookPath("az")
+	if err != nil {
+		return fmt.Errorf("subscription_id is not set (nor %s), and the Azure CLI, which use_cli asks for its "+
+			"default subscription, is not on PATH (%v). Set subscription_id, or install the Azure CLI and run `az login`",
+			envSubscriptionID, err)
+	}
+	acct, err := readCLIAccount(ctx, az)
+	if err != nil {
+		return err
+	}
+	s.SubscriptionID = acct.ID
+	return nil
+}
+
+// readCLIAccount runs `<az> account show -o json` and returns the default subscription. Its errors say what is
+// missing (a login, a subscription) and how to fix it; stderr is quoted (its first lines only: it never holds a
+// secret, `az account show` prints no token).
+func readCLIAccount(ctx context.Context, az string) (cliAccount, error) {
+	ctx, cancel := context.WithTimeout(ctx, cliAccountTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, az, "account", "show", "--output", "json")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	fix := fmt.Sprintf("Run `az login` (and `az account set --subscription <id>` to choose one), or set "+
+		"subscription_id (or %s).", envSubscriptionID)
+	if err := cmd.Run(); err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if lines := strings.SplitN(msg, "\n", 4); len(lines) > 3 {
+			msg = strings.Join(lines[:3], "\n")
+		}
+		if msg == "" {
+			msg = err.Error()
+		}
+		return cliAccount{}, fmt.Errorf("subscription_id is not set (nor %s), and the Azure CLI has no default "+
+			"subscription: `az account show` failed: %s\n\n%s", envSubscriptionID, msg, fix)
+	}
+	var acct cliAccount
+	if err := json.Unmarshal(stdout.Bytes(), &acct); err != nil {
+		return cliAccount{}, fmt.Errorf("subscription_id is not set (nor %s), and the output of `az account show` "+
+			"is not the JSON account it should be: %v\n\n%s", envSubscriptionID, err, fix)
+	}
+	if acct.ID == "" {
+		return cliAccount{}, fmt.Errorf("subscription_id is not set (nor %s), and `az account show` names no "+
+			"subscription (the CLI is logged in without one, e.g. with --allow-no-subscriptions).\n\n%s",
+			envSubscriptionID, fix)
+	}
+	return acct, nil
 }
 
 // Compile-time check: the provider's HTTP client is a valid azcore transport.

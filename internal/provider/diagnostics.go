@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strings"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
@@ -67,8 +68,7 @@ func errorHint(err error) string {
 			"authenticates through the Azure CLI (use_cli): run `az login`, or configure another credential " +
 			"(for example client_id and client_secret, or ARM_CLIENT_ID and ARM_CLIENT_SECRET)."
 	case code == "AuthorizationFailed" || hasStatus(err, http.StatusForbidden):
-		return "The identity the provider authenticates as lacks permission for this operation; grant it a role " +
-			"such as Contributor on the resource group."
+		return authorizationHint(err)
 	case code == "InvalidAuthenticationToken" || code == "InvalidAuthenticationTokenTenant" ||
 		code == "ExpiredAuthenticationToken" || hasStatus(err, http.StatusUnauthorized):
 		return "The access token was rejected: check tenant_id, client_id and the credential, and that the " +
@@ -81,6 +81,36 @@ func errorHint(err error) string {
 		return "Register the Microsoft.BatchAI resource provider on the subscription (`az provider register -n Microsoft.BatchAI`)."
 	}
 	return ""
+}
+
+// authorizationFailedPattern reads ARM's AuthorizationFailed message: who (the client and its object id), which
+// action, and over which scope.
+var authorizationFailedPattern = regexp.MustCompile(`The client '([^']*)' with object id '([^']*)' does not have ` +
+	`authorization to perform action '([^']*)' over scope '([^']*)'`)
+
+// authorizationHint says which principal lacked which action where, and how to grant it. Nothing is removed from
+// the state for a 403: the resource is still there, only this principal may not touch it.
+func authorizationHint(err error) string {
+	m := authorizationFailedPattern.FindStringSubmatch(err.Error())
+	if m == nil {
+		return "The identity the provider authenticates as lacks permission for this operation; grant it a role " +
+			"such as Contributor on the resource group."
+	}
+	client, objectID, action, scope := m[1], m[2], m[3], m[4]
+	who := "object id " + objectID
+	if !strings.EqualFold(client, objectID) {
+		who = fmt.Sprintf("%s, object id %s", client, objectID)
+	}
+	grantScope := scope
+	if parts := strings.Split(strings.TrimPrefix(scope, "/"), "/"); len(parts) >= 4 &&
+		strings.EqualFold(parts[0], "subscriptions") && strings.EqualFold(parts[2], "resourceGroups") {
+		grantScope = "/" + strings.Join(parts[:4], "/")
+	}
+	return fmt.Sprintf("The principal the provider authenticates as (%s) is not allowed to perform %s over %s. "+
+		"Grant it a role that allows this action at that scope or above it (Contributor allows every Batch AI "+
+		"operation; Reader only reads), for example:\n\n  az role assignment create --assignee-object-id %s "+
+		"--assignee-principal-type ServicePrincipal --role Contributor --scope %s\n\nNothing was removed from "+
+		"the Terraform state.", who, action, scope, objectID, grantScope)
 }
 
 func hasStatus(err error, status int) bool {

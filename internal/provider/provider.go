@@ -79,6 +79,10 @@ func (p *batchaiProvider) Configure(ctx context.Context, req provider.ConfigureR
 		resp.Diagnostics.AddError("Error Configuring Azure Authentication", err.Error())
 		return
 	}
+	if err := s.subscriptionFromCLI(ctx); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("subscription_id"), "Missing Subscription ID", err.Error())
+		return
+	}
 	c, err := client.New(client.Options{
 		Endpoint:       endpoints.ResourceManager,
 		Audience:       endpoints.Audience,
