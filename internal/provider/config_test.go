@@ -110,7 +110,8 @@ func TestResolveSettings_errors(t *testing.T) {
 		want []string // substrings of the error summary + detail
 	}{
 		"missing subscription": {
-			env:  map[string]string{},
+			// Only the Azure CLI (the default) supplies a subscription itself (TestResolveSettings_subscriptionFromCLI).
+			env:  map[string]string{envUseCLI: "false"},
 			want: []string{"Missing Subscription ID", "subscription_id", envSubscriptionID},
 		},
 		"bad boolean": {
