@@ -51,6 +51,7 @@ func checkPath(u *url.URL) *apiError {
 			return newError(http.StatusBadRequest, "InvalidDoubleEncodedRequestUri", "The request URI '%s' is not "+
 				"valid, because it contains double encoding sequence '%%25'.", sanitize(raw)).fromGateway()
 		}
+		// net/http already refuses most broken escapes; a handler mounted behind another server may not.
 		name, err := url.PathUnescape(seg)
 		if err != nil {
 			return bad("segment '%s' is not correctly percent-encoded", sanitize(seg))
