@@ -87,7 +87,7 @@ func start(t *testing.T, bin, dir string) *process {
 		close(lines)
 	}()
 	timeout := time.After(20 * time.Second)
-	for len(p.exports) < 7 {
+	for len(p.exports) < 8 {
 		select {
 		case line, ok := <-lines:
 			if !ok {
@@ -179,11 +179,15 @@ func TestCommandContract(t *testing.T) {
 	bin, dir := buildBinary(t), t.TempDir()
 	p := start(t, bin, dir)
 
-	for _, k := range []string{"endpoint", "metadata_host", "authority_host", "audience", "ca_certificate",
-		"tenant_id", "subscription_id", "client_id", "client_secret", "resource_group"} {
+	for _, k := range []string{"endpoint", "metadata_host", "authority_host", "adfs_authority", "audience",
+		"ca_certificate", "tenant_id", "subscription_id", "other_subscription_id", "client_id", "client_secret",
+		"object_id", "reader_client_id", "reader_client_secret", "reader_object_id", "resource_group"} {
 		if p.info[k] == "" {
 			t.Errorf("emulator.json lacks %s", k)
 		}
+	}
+	if p.info["adfs_authority"] != p.info["endpoint"]+"/adfs" || p.exports["BATCHAI_EMULATOR_ADFS_AUTHORITY"] != p.info["adfs_authority"] {
+		t.Errorf("adfs_authority %q, export %q", p.info["adfs_authority"], p.exports["BATCHAI_EMULATOR_ADFS_AUTHORITY"])
 	}
 	if !filepath.IsAbs(p.info["ca_certificate"]) || p.exports["ARM_CA_CERTIFICATE_FILE"] != p.info["ca_certificate"] ||
 		p.exports["ARM_METADATA_HOSTNAME"] != p.info["metadata_host"] || "https://"+p.info["metadata_host"] != p.info["endpoint"] ||
@@ -212,7 +216,8 @@ func TestCommandContract(t *testing.T) {
 	if !strings.Contains(logs, "method=PUT") || !strings.Contains(logs, "status=200") || !strings.Contains(logs, "request_id=") {
 		t.Errorf("request log: %s", logs)
 	}
-	if strings.Contains(logs, p.info["client_secret"]) || strings.Contains(logs, p.token[:30]) {
+	if strings.Contains(logs, p.info["client_secret"]) || strings.Contains(logs, p.info["reader_client_secret"]) ||
+		strings.Contains(logs, p.token[:30]) {
 		t.Errorf("logs leak a credential: %s", logs)
 	}
 	if _, err := os.Stat(filepath.Join(dir, InfoFile)); !os.IsNotExist(err) {
@@ -221,7 +226,9 @@ func TestCommandContract(t *testing.T) {
 
 	// Restart: same credentials, same state.
 	p2 := start(t, bin, dir)
-	if p2.info["client_secret"] != p.info["client_secret"] || p2.info["subscription_id"] != p.info["subscription_id"] {
+	if p2.info["client_secret"] != p.info["client_secret"] || p2.info["subscription_id"] != p.info["subscription_id"] ||
+		p2.info["reader_client_secret"] != p.info["reader_client_secret"] ||
+		p2.info["other_subscription_id"] != p.info["other_subscription_id"] {
 		t.Errorf("credentials changed across restart")
 	}
 	if s := p2.do(t, "GET", p2.wsPath("kept"), ""); s != 200 {

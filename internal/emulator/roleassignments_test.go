@@ -257,3 +257,29 @@ func TestSubscriptionsAndTenants(t *testing.T) {
 		t.Errorf("a Batch AI api-version on /subscriptions: %d %s", r.status, r.body)
 	}
 }
+
+// TestBuiltinRolesOnRestart: the two built-in assignments exist once, across restarts, and a deleted one comes back
+// on the next start (as the default resource group does).
+func TestBuiltinRolesOnRestart(t *testing.T) {
+	t.Parallel()
+	c := newClient(t)
+	first := c.listAssignments(c.sub(), "")
+	if len(first) != 2 {
+		t.Fatalf("a new emulator has %d assignments: %+v", len(first), first)
+	}
+	for _, a := range first {
+		if a.Properties.PrincipalID == c.inst.ReaderObjectID {
+			c.must(http.StatusOK, "DELETE", a.ID+authzVersion, nil)
+		}
+	}
+	inst := c.inst.Restart(t)
+	c2 := &client{t: t, inst: inst, http: inst.HTTPClient(), token: inst.Token(t)}
+	again := c2.listAssignments(c2.sub(), "")
+	if len(again) != 2 {
+		t.Fatalf("after a restart: %d assignments: %+v", len(again), again)
+	}
+	names := map[string]bool{first[0].Name: true, first[1].Name: true}
+	if !names[again[0].Name] || !names[again[1].Name] {
+		t.Errorf("the built-in assignments changed names across the restart: %+v then %+v", first, again)
+	}
+}

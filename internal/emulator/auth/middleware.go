@@ -38,8 +38,10 @@ type authFailure struct {
 }
 
 // Authenticate guards ARM routes the way ARM's front door does: it requires "Authorization: Bearer <jwt>" signed by
-// cfg.Identity, unexpired (with cfg.ClockSkew), for one of cfg.Audiences and cfg.Identity's tenant, and for
-// /subscriptions/{id}/... paths it requires the identity's subscription. Rejections use ARM's codes:
+// cfg.Identity, unexpired (with cfg.ClockSkew), for one of cfg.Audiences and cfg.Identity's tenant (issued by its
+// AAD-style or AD FS-style authority), and for /subscriptions/{id}/... paths it requires one of the identity's
+// subscriptions. It does not decide what the caller may do: that is the emulator's authorization, which knows the
+// routes and the role assignments, and answers 403 AuthorizationFailed. Rejections use ARM's codes:
 // 401 AuthenticationFailed (header missing or malformed), InvalidAuthenticationToken (bad token or signature),
 // ExpiredAuthenticationToken, InvalidAuthenticationTokenAudience, InvalidAuthenticationTokenTenant — all with a
 // WWW-Authenticate challenge naming the authority — then 400 InvalidSubscriptionId or 404 SubscriptionNotFound.
