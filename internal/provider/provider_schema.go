@@ -27,7 +27,8 @@ func providerSchema() schema.Schema {
 			"Azure CLI.",
 		Attributes: map[string]schema.Attribute{
 			"subscription_id": str("The ID of the Azure subscription that holds the Batch AI resources. Required, "+
-				"either here or in the environment.", false, envSubscriptionID),
+				"either here or in the environment, unless the provider authenticates with the Azure CLI "+
+				"(`use_cli`): then the CLI's default subscription (`az account show`) is used.", false, envSubscriptionID),
 			"tenant_id": str("The Azure AD (Microsoft Entra ID) tenant to authenticate in. Required for service "+
 				"principal and OIDC authentication.", false, envTenantID),
 			"client_id": str("The client (application) ID of the service principal, or of the user-assigned "+
@@ -39,7 +40,8 @@ func providerSchema() schema.Schema {
 			"client_certificate_password": str("The password of the PKCS#12 file in `client_certificate_path`, "+
 				"if it has one.", true, envClientCertificatePassword),
 			"use_cli": boolean("Authenticate with the Azure CLI's logged-in account (`az login`) when no other "+
-				"method is configured. Defaults to `true`.", envUseCLI),
+				"method is configured: the token comes from `az account get-access-token`, and, when "+
+				"`subscription_id` is not set, the subscription from `az account show`. Defaults to `true`.", envUseCLI),
 			"use_msi": boolean("Authenticate with a managed identity (Azure VMs, App Service, Container Apps, "+
 				"...). Set `client_id` to select a user-assigned identity. Defaults to `false`.", envUseMSI),
 			"use_oidc": boolean("Authenticate with OIDC workload identity federation (GitHub Actions, Azure "+
