@@ -85,6 +85,13 @@ func TestAuthenticate(t *testing.T) {
 		{"wrong audience", valid(func(c *Claims) { c.Audience = "https://vault.azure.net" }), sub, 0, 401, "InvalidAuthenticationTokenAudience"},
 		{"wrong tenant", valid(func(c *Claims) { c.TenantID = "44444444-4444-4444-4444-444444444444" }), sub, 0, 401, "InvalidAuthenticationTokenTenant"},
 		{"wrong issuer", valid(func(c *Claims) { c.Issuer = "https://sts.windows.net/44444444-4444-4444-4444-444444444444/" }), sub, 0, 401, "InvalidAuthenticationTokenTenant"},
+		{"AD FS-style issuer", valid(func(c *Claims) { c.Issuer = ADFSIssuer(base) }), sub, 0, 200, ""},
+		{"AD FS-style issuer, other tenant", valid(func(c *Claims) {
+			c.Issuer, c.TenantID = ADFSIssuer(base), "44444444-4444-4444-4444-444444444444"
+		}), sub, 0, 401, "InvalidAuthenticationTokenTenant"},
+		{"AD FS-style issuer of another host", valid(func(c *Claims) { c.Issuer = "https://adfs.example.com/adfs" }), sub, 0, 401, "InvalidAuthenticationTokenTenant"},
+		{"the other subscription passes authentication (authorization refuses it)", good,
+			"/subscriptions/" + id.OtherSubscriptionID + "/resourceGroups/rg", 0, 200, ""},
 		{"wrong subscription", good, "/subscriptions/55555555-5555-5555-5555-555555555555/resourceGroups/rg", 0, 404, "SubscriptionNotFound"},
 		{"malformed subscription", good, "/subscriptions/not-a-guid/resourceGroups/rg", 0, 400, "InvalidSubscriptionId"},
 		{"auth is checked before subscription", "", "/subscriptions/55555555-5555-5555-5555-555555555555", 0, 401, "AuthenticationFailed"},
