@@ -36,7 +36,7 @@ const namespaceResources = "Microsoft.Resources"
 // method (GET and HEAD read, PUT and PATCH write, DELETE deletes). A route that answers POST is an action on the
 // resource before its last segment ("clusters/{c}/listRemoteLoginInformation"), whatever the method (the GET of
 // such a list's next page is the same action). Batch AI actions take the spelling of operations.json, the
-// provider's own catalogue, which for instance drops the "list" of listRemoteLoginInformation.
+// provider's own catalog, which for instance drops the "list" of listRemoteLoginInformation.
 func deriveActions(segs []string, methods map[string]http.HandlerFunc) map[string]string {
 	if len(segs) < 2 || !strings.EqualFold(segs[0], "subscriptions") {
 		return nil

@@ -38,7 +38,7 @@ func TestDeriveActions(t *testing.T) {
 			"DELETE": "Microsoft.BatchAI/workspaces/clusters/delete",
 		}},
 		{pWS + "/clusters", []string{"GET"}, map[string]string{"GET": "Microsoft.BatchAI/workspaces/clusters/read"}},
-		// The catalogue's spelling: "list" is not part of the action's name.
+		// The catalog's spelling: "list" is not part of the action's name.
 		{pWS + "/clusters/{clusterName}/listRemoteLoginInformation", []string{"POST", "GET"}, map[string]string{
 			"POST": "Microsoft.BatchAI/workspaces/clusters/remoteLoginInformation/action",
 			"GET":  "Microsoft.BatchAI/workspaces/clusters/remoteLoginInformation/action",
@@ -53,7 +53,7 @@ func TestDeriveActions(t *testing.T) {
 		{pSub + "/resourcegroups", []string{"GET"}, map[string]string{"GET": "Microsoft.Resources/subscriptions/resourcegroups/read"}},
 		{pSub, []string{"GET"}, map[string]string{"GET": "Microsoft.Resources/subscriptions/read"}},
 		{pRG + pAuth + "/roleAssignments/{n}", []string{"PUT"}, map[string]string{"PUT": "Microsoft.Authorization/roleAssignments/write"}},
-		// Routes nobody has written yet get the catalogue's actions too (the experiments and jobs of the spec).
+		// Routes nobody has written yet get the catalog's actions too (the experiments and jobs of the spec).
 		{jobs, []string{"PUT"}, map[string]string{"PUT": "Microsoft.BatchAI/workspaces/experiments/jobs/write"}},
 		{jobs + "/terminate", []string{"POST"}, map[string]string{"POST": "Microsoft.BatchAI/workspaces/experiments/jobs/terminate/action"}},
 		{jobs + "/listOutputFiles", []string{"POST"}, map[string]string{"POST": "Microsoft.BatchAI/workspaces/experiments/jobs/listoutputfiles/action"}},
@@ -75,7 +75,7 @@ func TestDeriveActions(t *testing.T) {
 }
 
 // TestEveryRouteHasAnAction: each route under a subscription has an action for each of its methods (and HEAD), and
-// every Batch AI action is one the provider's catalogue (operations.json) lists, so a new route is authorized with
+// every Batch AI action is one the provider's catalog (operations.json) lists, so a new route is authorized with
 // the right action or this test says which one is wrong.
 func TestEveryRouteHasAnAction(t *testing.T) {
 	t.Parallel()

@@ -92,8 +92,9 @@ func TestShortCloudRegisterChain(t *testing.T) {
 	if str(oidc.body, "authorization_endpoint") == "" || !strings.HasPrefix(tokenEndpoint, login+"/") {
 		t.Fatalf("AD FS OpenID configuration %s", oidc.raw)
 	}
+	audience, _ := audiences[0].(string)
 	e.token = e.postTokenTo(tokenEndpoint, url.Values{"client_id": {e.inst.ClientID},
-		"client_secret": {e.inst.ClientSecret}, "scope": {audiences[0].(string) + ".default"}})
+		"client_secret": {e.inst.ClientSecret}, "scope": {audience + ".default"}})
 	e.do("GET", "/subscriptions?api-version=2019-11-01", nil).want(t, 200)
 	e.do("PUT", e.ws(exampleRG, "adfs")+v, `{"location":"eastus"}`).want(t, 200, 202)
 }

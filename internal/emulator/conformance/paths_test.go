@@ -82,7 +82,8 @@ func TestMalformedPaths(t *testing.T) {
 	e.do("GET", wsA+"/clusters/b"+v, nil).want(t, 404)
 	r := e.do("GET", e.rg(exampleRG)+"/providers/Microsoft.BatchAI/workspaces"+v, nil).want(t, 200)
 	var names []string
-	for _, w := range r.body["value"].([]any) {
+	list, _ := r.body["value"].([]any)
+	for _, w := range list {
 		names = append(names, str(w, "name"))
 	}
 	if strings.Join(names, ",") != "a,ws" {
