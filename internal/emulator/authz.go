@@ -17,7 +17,9 @@ import (
 //
 // The emulator starts with two assignments (bootstrapRoles): the default principal is Owner of the default
 // subscription and the reader principal is its Reader. Nobody has a role on the other subscription, so everything
-// there is refused. More assignments are made through Microsoft.Authorization (roleassignments.go).
+// there is refused, and handlers only ever run for the default one. A token for a principal the tenant does not know
+// has no assignment either: it is refused with the same 403, as ARM refuses it, and lists no subscription. More
+// assignments are made through Microsoft.Authorization (roleassignments.go).
 
 // Actions are matched case-insensitively; the verbs are ARM's.
 const (
@@ -144,26 +146,12 @@ func (e *Emulator) authorize(r *http.Request, rt route) *apiError {
 	return errAuthorizationFailed(p.ObjectID, action, scope)
 }
 
-// errAuthorizationFailed is ARM's 403 in its words. For a service principal ARM names its object ID twice.
+// errAuthorizationFailed is ARM's 403 in its words. For a service principal ARM names its object ID twice. The scope
+// is quoted whole (sanitize would cut it): it is a path that passed checkPath, so it holds no control character.
 func errAuthorizationFailed(objectID, action, scope string) *apiError {
 	return newError(http.StatusForbidden, "AuthorizationFailed", "The client '%s' with object id '%s' does not have "+
 		"authorization to perform action '%s' over scope '%s' or the scope is invalid. If access was recently "+
-		"granted, please refresh your credentials.", sanitize(objectID), sanitize(objectID), action,
-		sanitizeScope(scope)).fromGateway()
-}
-
-// sanitizeScope is sanitize without its length bound: a scope is a path the caller sent, and a cut one would no
-// longer name it.
-func sanitizeScope(s string) string {
-	if len(s) > 2048 {
-		return sanitize(s)
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, s)
+		"granted, please refresh your credentials.", sanitize(objectID), sanitize(objectID), action, scope).fromGateway()
 }
 
 // permits reports whether one of the assignments grants action at scope: the assignment's scope is scope or one
