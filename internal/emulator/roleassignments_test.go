@@ -106,6 +106,24 @@ func TestRoleAtResourceGroupScope(t *testing.T) {
 	if got := c.listAssignments(team, "atScope()"); len(got) != 3 { // owner and reader at the subscription, plus this one
 		t.Errorf("assignments at team: %+v", got)
 	}
+	// The reader reads the assignment and the role definitions at the group's scope (Reader allows */read).
+	reader.must(http.StatusOK, "GET", a.ID+authzVersion, nil)
+	var defs struct{ Value []map[string]any }
+	reader.must(http.StatusOK, "GET", team+"/providers/Microsoft.Authorization/roleDefinitions"+authzVersion+
+		"&$filter="+url.QueryEscape("roleName eq 'Contributor'"), nil).decode(t, &defs)
+	if len(defs.Value) != 1 || defs.Value[0]["name"] != contributorID {
+		t.Errorf("role definitions at team: %+v", defs.Value)
+	}
+	if r := c.do("GET", c.sub()+"/resourceGroups/nope/providers/Microsoft.Authorization/roleDefinitions"+authzVersion, nil); r.status != 404 ||
+		r.code() != "ResourceGroupNotFound" {
+		t.Errorf("role definitions of a missing group: %d %s", r.status, r.body)
+	}
+	// An assignment at the group scope is deleted at that scope, and given back.
+	c.must(http.StatusOK, "DELETE", a.ID+authzVersion, nil)
+	if r := reader.do("PUT", c.ws("team", "ws2")+apiVersion, `{"location":"eastus"}`); r.status != http.StatusForbidden {
+		t.Errorf("reader PUT after the assignment was deleted: %d %s", r.status, r.body)
+	}
+	c.must(http.StatusCreated, "PUT", a.ID+authzVersion, c.assignmentBody(contributorID, c.inst.ReaderObjectID))
 	// Deleting the group deletes the assignment made on it.
 	r = c.must(http.StatusAccepted, "DELETE", c.rg("team")+rgVersion, nil)
 	eventuallyGone(t, c, r.header.Get("Location"), c.rg("team")+rgVersion)

@@ -156,3 +156,34 @@ func TestAzidentityBadSecret(t *testing.T) {
 	}
 	var _ azcore.TokenCredential = cred
 }
+
+// TestAzidentityADFSAuthority: azidentity with the tenant "adfs" uses the AD FS-style authority as MSAL does for
+// Azure Stack Hub: no instance discovery (even when enabled), the OpenID configuration under /adfs, its token
+// endpoint; both principals get tokens.
+func TestAzidentityADFSAuthority(t *testing.T) {
+	e := newTestEnv(t, nil)
+	host := strings.TrimPrefix(e.base, "https://")
+	want := []string{"GET " + host + "/adfs/.well-known/openid-configuration", "POST " + host + "/adfs/oauth2/token"}
+	for _, sp := range e.id.Principals() {
+		rt := &recordingTransport{client: e.client, host: host}
+		cred, err := azidentity.NewClientSecretCredential("adfs", sp.ClientID, sp.ClientSecret,
+			&azidentity.ClientSecretCredentialOptions{ClientOptions: policy.ClientOptions{
+				Cloud: cloud.Configuration{ActiveDirectoryAuthorityHost: e.base + "/"}, Transport: rt}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		tok, err := cred.GetToken(ctx, policy.TokenRequestOptions{Scopes: []string{ARMAudience + "/.default"}})
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(rt.calls(), want) {
+			t.Errorf("calls\n got %q\nwant %q", rt.calls(), want)
+		}
+		c, err := e.id.parse(tok.Token, time.Now, 0)
+		if err != nil || c.Issuer != e.base+"/adfs" || c.ObjectID != sp.ObjectID {
+			t.Errorf("token: %+v, %v", c, err)
+		}
+	}
+}
