@@ -1,5 +1,5 @@
 // Package apispec embeds the Microsoft.BatchAI 2018-05-01 REST API specification (BatchAI.json) and
-// Microsoft's request/response examples, verbatim from Azure/azure-rest-api-specs (MIT licence; the commit
+// Microsoft's request/response examples, verbatim from Azure/azure-rest-api-specs (MIT license; the commit
 // of each file is in SOURCES.txt). Tests read them from here, so the suite needs nothing outside the
 // repository.
 package apispec
