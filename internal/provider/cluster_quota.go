@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/vmsize"
 )
 
 // The quota preflight: a cluster whose vCPUs exceed what is left of the location's Batch AI quota
@@ -40,11 +41,11 @@ func (req clusterQuotaRequest) heldVCPUs(line string) int64 {
 	if req.heldPriority != "" {
 		prio = req.heldPriority
 	}
-	s, ok := lookupClusterVMSize(size)
+	s, ok := vmsize.Lookup(size)
 	if !ok || req.heldNodes <= 0 || !slices.ContainsFunc(quotaLines(s, prio), func(l string) bool { return strings.EqualFold(l, line) }) {
 		return 0
 	}
-	return int64(req.heldNodes * s.vcpus)
+	return int64(req.heldNodes * s.VCPUs)
 }
 
 // sameHolding reports whether the held nodes are of the requested size and priority.
@@ -62,13 +63,13 @@ func quotaPriority(priority string) string {
 }
 
 // quotaLines are the usage lines nodes of a size and priority count under.
-func quotaLines(size clusterVMSize, priority string) []string {
+func quotaLines(size vmsize.Size, priority string) []string {
 	prio := quotaPriority(priority)
-	return []string{"Total Cluster " + prio + " Regional vCPUs", size.family + " Cluster " + prio + " vCPUs"}
+	return []string{"Total Cluster " + prio + " Regional vCPUs", size.Family + " Cluster " + prio + " vCPUs"}
 }
 
 // checkClusterQuota returns a description of the first quota line the request exceeds, or "".
-// Sizes missing from the provider's table, and lines missing from usages, are not checked.
+// Sizes missing from the VM-size table (internal/vmsize), and lines missing from usages, are not checked.
 func checkClusterQuota(req clusterQuotaRequest, usages []api.Usage) string {
 	if req.creating {
 		if u, ok := findUsage(usages, "Clusters"); ok {
@@ -80,12 +81,12 @@ func checkClusterQuota(req clusterQuotaRequest, usages []api.Usage) string {
 			}
 		}
 	}
-	size, ok := lookupClusterVMSize(req.vmSize)
+	size, ok := vmsize.Lookup(req.vmSize)
 	if !ok || req.nodes <= 0 || (req.sameHolding() && req.nodes <= req.heldNodes) {
 		return ""
 	}
 	prio := quotaPriority(req.priority)
-	need := int64(req.nodes * size.vcpus)
+	need := int64(req.nodes * size.VCPUs)
 	for _, name := range quotaLines(size, req.priority) {
 		u, ok := findUsage(usages, name)
 		if !ok {
@@ -99,7 +100,7 @@ func checkClusterQuota(req clusterQuotaRequest, usages []api.Usage) string {
 			return fmt.Sprintf("%d %s node(s) of %s need %d vCPUs (%d each) under %q in %s, but other clusters "+
 				"use %d of its limit of %d vCPUs, leaving %d. Reduce the node count, choose a smaller VM size, or "+
 				"request a quota increase.",
-				req.nodes, strings.ToLower(prio), req.vmSize, need, size.vcpus, name, req.location,
+				req.nodes, strings.ToLower(prio), req.vmSize, need, size.VCPUs, name, req.location,
 				others, limit, max(limit-others, 0))
 		}
 	}

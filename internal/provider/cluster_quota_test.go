@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/vmsize"
 )
 
 func testUsage(name string, current int32, limit int64) api.Usage {
@@ -50,7 +51,7 @@ func TestClusterQuotaCheck(t *testing.T) {
 			req: clusterQuotaRequest{vmSize: "Standard_NC6s_v3", priority: "dedicated", nodes: 1, heldNodes: 3},
 		},
 		"unknown size skips the vCPU check": {
-			req: clusterQuotaRequest{vmSize: "Standard_H16", priority: "dedicated", creating: true, nodes: 100},
+			req: clusterQuotaRequest{vmSize: "Standard_X99", priority: "dedicated", creating: true, nodes: 100},
 		},
 		"zero nodes": {req: clusterQuotaRequest{vmSize: "Standard_NC6s_v3", priority: "dedicated", creating: true}},
 		// A replacement frees what the replaced cluster holds, counted with its own size and priority.
@@ -93,21 +94,24 @@ func TestClusterQuotaCheck(t *testing.T) {
 	}
 }
 
+// TestClusterVMSizes: the preflight knows every size the service accepted, from the one VM-size table
+// (internal/vmsize), and the plan-time validator accepts each of them. The provider used to keep a table of
+// its own that lacked 23 sizes (Standard_A9, Standard_E8_v3, Standard_G5, Standard_H16r...), whose plans
+// skipped the preflight.
 func TestClusterVMSizes(t *testing.T) {
-	for size, vcpus := range map[string]int{"Standard_NC6": 6, "STANDARD_NC24RS_V3": 24, "standard_d15_v2": 20, "Standard_F72s_v2": 72} {
-		if s, ok := lookupClusterVMSize(size); !ok || s.vcpus != vcpus {
-			t.Errorf("%s: got %+v %v, want %d vCPUs", size, s, ok, vcpus)
+	for _, s := range vmsize.All() {
+		if why := clusterVMSizeRejection(s.Name); why != "" {
+			t.Errorf("%s is in the table but rejected: %s", s.Name, why)
+		}
+		// One node needs all the family's vCPUs but one: the preflight must see it, whatever the spelling.
+		usages := []api.Usage{testUsage(s.Family+" Cluster Dedicated vCPUs", 0, int64(s.VCPUs-1))}
+		req := clusterQuotaRequest{location: "eastus", vmSize: strings.ToUpper(s.Name), priority: api.VMPriorityDedicated, nodes: 1}
+		if got := checkClusterQuota(req, usages); !strings.Contains(got, s.Family) {
+			t.Errorf("%s: the preflight skipped it (%q)", s.Name, got)
 		}
 	}
-	if _, ok := lookupClusterVMSize("Standard_Unknown"); ok {
-		t.Error("unknown size found")
-	}
-	for name, s := range clusterVMSizes {
-		if why := clusterVMSizeRejection(name); why != "" {
-			t.Errorf("%s is in the table but rejected: %s", name, why)
-		}
-		if s.vcpus <= 0 || !strings.HasSuffix(s.family, " Family") {
-			t.Errorf("%s: %+v", name, s)
-		}
+	req := clusterQuotaRequest{location: "eastus", vmSize: "Standard_Unknown", priority: api.VMPriorityDedicated, nodes: 1000}
+	if got := checkClusterQuota(req, []api.Usage{testUsage("Total Cluster Dedicated Regional vCPUs", 0, 0)}); got != "" {
+		t.Errorf("a size missing from the table is left to the service, got %q", got)
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/vmsize"
 )
 
 // ModifyPlan settles the read-only values of an update and runs the quota preflight. (When the plan is a
@@ -68,7 +69,7 @@ func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 // quotaProblem runs the quota preflight for a create (prior == nil) or a resize, and describes the
 // quota line the cluster would exceed, or returns "". It returns "" whenever it cannot tell: values
 // only known after apply (e.g. a workspace created in the same apply), a VM size missing from the
-// provider's table, or a failure to read the workspace or the usages (the service still checks).
+// VM-size table, or a failure to read the workspace or the usages (the service still checks).
 //
 // A create whose cluster already exists is the second half of a replacement (Terraform deletes the old
 // cluster first) or of a cluster being deleted: what that cluster holds is freed before the PUT, so it is
@@ -89,7 +90,7 @@ func (r *clusterResource) quotaProblem(ctx context.Context, c *client.Client, pl
 			return "", false // shrinking, or no growth: never refused
 		}
 	}
-	if _, known := lookupClusterVMSize(req.vmSize); !known && !req.creating {
+	if _, known := vmsize.Lookup(req.vmSize); !known && !req.creating {
 		return "", false
 	}
 	wsID, err := api.ParseWorkspaceID(plan.WorkspaceID.ValueString())

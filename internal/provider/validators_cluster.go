@@ -16,6 +16,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/vmsize"
 )
 
 // Plan-time checks of batchai_cluster arguments. Each error names the attribute (the framework adds
@@ -24,10 +25,6 @@ import (
 var (
 	// octalModePattern is a file or directory mode such as 0777.
 	octalModePattern = regexp.MustCompile(`^0[0-7]{3}$`)
-	// rejectedVMSizePattern matches the premium-storage series the service rejects (spec, vmSize:
-	// "all Azure VM sizes except STANDARD_A0 and those with premium storage (STANDARD_GS, STANDARD_DS,
-	// and STANDARD_DSV2 series)"). DSv2 sizes are spelled Standard_DS<n>_v2.
-	rejectedVMSizePattern = regexp.MustCompile(`(?i)^standard_(ds|gs)\d`)
 	// keyVaultSecretURLPattern is an https URL of a Key Vault secret, as the service requires.
 	keyVaultSecretURLPattern = regexp.MustCompile(`^https://[^/\s]+/secrets/[^\s]+$`)
 )
@@ -51,10 +48,10 @@ func subnetIDValidator() validator.String {
 
 // clusterVMSizeRejection says why the service would reject size, or "" when it accepts it.
 func clusterVMSizeRejection(size string) string {
-	switch {
-	case strings.EqualFold(size, "Standard_A0"):
+	switch vmsize.Excluded(size) {
+	case vmsize.ExcludedA0:
 		return "Batch AI does not support STANDARD_A0"
-	case rejectedVMSizePattern.MatchString(size):
+	case vmsize.ExcludedPremiumStorage:
 		return "Batch AI does not support premium-storage VM sizes (the STANDARD_GS, STANDARD_DS and STANDARD_DSV2 series)"
 	}
 	return ""

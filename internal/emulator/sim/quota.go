@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/vmsize"
 )
 
 // Quota is the Batch AI quota of one subscription in one location.
@@ -109,7 +110,7 @@ func Usages(q Quota, clusters []*Cluster) []api.Usage {
 		total, _ := used(clusters, prio, "")
 		regional, _ := q.limits(prio, "")
 		out = append(out, line(regionalLine(prio), total, regional))
-		for _, f := range families {
+		for _, f := range vmsize.Families() {
 			_, inFamily := used(clusters, prio, f)
 			_, limit := q.limits(prio, f)
 			out = append(out, line(familyLine(prio, f), inFamily, limit))

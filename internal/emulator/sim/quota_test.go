@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/vmsize"
 )
 
 // sized makes a cluster with its own ID (the quota code tells clusters apart by ID).
@@ -51,7 +52,7 @@ func TestUsages(t *testing.T) {
 		}
 		got[*u.Name.Value] = [3]any{*u.CurrentValue, *u.Limit, *u.Name.LocalizedValue}
 	}
-	if len(got) != 1+2*(1+len(families)) {
+	if len(got) != 1+2*(1+len(vmsize.Families())) {
 		t.Errorf("%d lines", len(got))
 	}
 	want := map[string][3]any{

@@ -5,159 +5,24 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/vmsize"
 )
 
-// VMSize is an Azure VM size a cluster can use.
-type VMSize struct {
-	Name   string // Azure's canonical spelling, e.g. "Standard_NC6"
-	VCPUs  int
-	Family string // the quota family label used in usages, e.g. "Standard NC Family"
-}
-
-// Quota family labels, in the order Usages lists them (the order of examples/ListUsages.json,
-// extended with the families of the other sizes below).
-var families = []string{
-	"Standard A0-A7 Family",
-	"Standard A8-A11 Family",
-	"Standard Av2 Family",
-	"Standard D Family",
-	"Standard Dv2 Family",
-	"Standard Dv3 Family",
-	"Standard Ev3 Family",
-	"Standard F Family",
-	"Standard FSv2 Family",
-	"Standard G Family",
-	"Standard H Family",
-	"Standard NC Family",
-	"Standard NCv2 Family",
-	"Standard NCv3 Family",
-	"Standard ND Family",
-	"Standard NV Family",
-}
-
-// vmSizeTable lists the sizes a 2018 Batch AI cluster accepted. The spec allows "all Azure VM
-// sizes except STANDARD_A0 and those with premium storage (STANDARD_GS, STANDARD_DS, and
-// STANDARD_DSV2 series)"; this is every general-purpose, compute, memory, HPC and GPU series Azure
-// offered then without premium storage, with real vCPU counts. Premium-storage "s" sizes outside those series (Standard_F4s, Standard_D2s_v3) are not
-// listed either: a Batch AI error recorded in microsoft/vscode#54780 shows Standard_F4s rejected,
-// and the supported-size list an AmlCompute (Batch AI's successor) error attached omits D*s_v3.
-var vmSizeTable = []VMSize{
-	{"Standard_A1", 1, "Standard A0-A7 Family"},
-	{"Standard_A2", 2, "Standard A0-A7 Family"},
-	{"Standard_A3", 4, "Standard A0-A7 Family"},
-	{"Standard_A4", 8, "Standard A0-A7 Family"},
-	{"Standard_A5", 2, "Standard A0-A7 Family"},
-	{"Standard_A6", 4, "Standard A0-A7 Family"},
-	{"Standard_A7", 8, "Standard A0-A7 Family"},
-	{"Standard_A8", 8, "Standard A8-A11 Family"},
-	{"Standard_A9", 16, "Standard A8-A11 Family"},
-	{"Standard_A10", 8, "Standard A8-A11 Family"},
-	{"Standard_A11", 16, "Standard A8-A11 Family"},
-	{"Standard_A1_v2", 1, "Standard Av2 Family"},
-	{"Standard_A2_v2", 2, "Standard Av2 Family"},
-	{"Standard_A4_v2", 4, "Standard Av2 Family"},
-	{"Standard_A8_v2", 8, "Standard Av2 Family"},
-	{"Standard_A2m_v2", 2, "Standard Av2 Family"},
-	{"Standard_A4m_v2", 4, "Standard Av2 Family"},
-	{"Standard_A8m_v2", 8, "Standard Av2 Family"},
-	{"Standard_D1", 1, "Standard D Family"},
-	{"Standard_D2", 2, "Standard D Family"},
-	{"Standard_D3", 4, "Standard D Family"},
-	{"Standard_D4", 8, "Standard D Family"},
-	{"Standard_D11", 2, "Standard D Family"},
-	{"Standard_D12", 4, "Standard D Family"},
-	{"Standard_D13", 8, "Standard D Family"},
-	{"Standard_D14", 16, "Standard D Family"},
-	{"Standard_D1_v2", 1, "Standard Dv2 Family"},
-	{"Standard_D2_v2", 2, "Standard Dv2 Family"},
-	{"Standard_D3_v2", 4, "Standard Dv2 Family"},
-	{"Standard_D4_v2", 8, "Standard Dv2 Family"},
-	{"Standard_D5_v2", 16, "Standard Dv2 Family"},
-	{"Standard_D11_v2", 2, "Standard Dv2 Family"},
-	{"Standard_D12_v2", 4, "Standard Dv2 Family"},
-	{"Standard_D13_v2", 8, "Standard Dv2 Family"},
-	{"Standard_D14_v2", 16, "Standard Dv2 Family"},
-	{"Standard_D15_v2", 20, "Standard Dv2 Family"},
-	{"Standard_D2_v3", 2, "Standard Dv3 Family"},
-	{"Standard_D4_v3", 4, "Standard Dv3 Family"},
-	{"Standard_D8_v3", 8, "Standard Dv3 Family"},
-	{"Standard_D16_v3", 16, "Standard Dv3 Family"},
-	{"Standard_D32_v3", 32, "Standard Dv3 Family"},
-	{"Standard_D64_v3", 64, "Standard Dv3 Family"},
-	{"Standard_E2_v3", 2, "Standard Ev3 Family"},
-	{"Standard_E4_v3", 4, "Standard Ev3 Family"},
-	{"Standard_E8_v3", 8, "Standard Ev3 Family"},
-	{"Standard_E16_v3", 16, "Standard Ev3 Family"},
-	{"Standard_E20_v3", 20, "Standard Ev3 Family"},
-	{"Standard_E32_v3", 32, "Standard Ev3 Family"},
-	{"Standard_E64_v3", 64, "Standard Ev3 Family"},
-	{"Standard_E64i_v3", 64, "Standard Ev3 Family"},
-	{"Standard_F1", 1, "Standard F Family"},
-	{"Standard_F2", 2, "Standard F Family"},
-	{"Standard_F4", 4, "Standard F Family"},
-	{"Standard_F8", 8, "Standard F Family"},
-	{"Standard_F16", 16, "Standard F Family"},
-	{"Standard_F2s_v2", 2, "Standard FSv2 Family"},
-	{"Standard_F4s_v2", 4, "Standard FSv2 Family"},
-	{"Standard_F8s_v2", 8, "Standard FSv2 Family"},
-	{"Standard_F16s_v2", 16, "Standard FSv2 Family"},
-	{"Standard_F32s_v2", 32, "Standard FSv2 Family"},
-	{"Standard_F64s_v2", 64, "Standard FSv2 Family"},
-	{"Standard_F72s_v2", 72, "Standard FSv2 Family"},
-	{"Standard_G1", 2, "Standard G Family"},
-	{"Standard_G2", 4, "Standard G Family"},
-	{"Standard_G3", 8, "Standard G Family"},
-	{"Standard_G4", 16, "Standard G Family"},
-	{"Standard_G5", 32, "Standard G Family"},
-	{"Standard_H8", 8, "Standard H Family"},
-	{"Standard_H16", 16, "Standard H Family"},
-	{"Standard_H8m", 8, "Standard H Family"},
-	{"Standard_H16m", 16, "Standard H Family"},
-	{"Standard_H16r", 16, "Standard H Family"},
-	{"Standard_H16mr", 16, "Standard H Family"},
-	{"Standard_NC6", 6, "Standard NC Family"},
-	{"Standard_NC12", 12, "Standard NC Family"},
-	{"Standard_NC24", 24, "Standard NC Family"},
-	{"Standard_NC24r", 24, "Standard NC Family"},
-	{"Standard_NC6s_v2", 6, "Standard NCv2 Family"},
-	{"Standard_NC12s_v2", 12, "Standard NCv2 Family"},
-	{"Standard_NC24s_v2", 24, "Standard NCv2 Family"},
-	{"Standard_NC24rs_v2", 24, "Standard NCv2 Family"},
-	{"Standard_NC6s_v3", 6, "Standard NCv3 Family"},
-	{"Standard_NC12s_v3", 12, "Standard NCv3 Family"},
-	{"Standard_NC24s_v3", 24, "Standard NCv3 Family"},
-	{"Standard_NC24rs_v3", 24, "Standard NCv3 Family"},
-	{"Standard_ND6s", 6, "Standard ND Family"},
-	{"Standard_ND12s", 12, "Standard ND Family"},
-	{"Standard_ND24s", 24, "Standard ND Family"},
-	{"Standard_ND24rs", 24, "Standard ND Family"},
-	{"Standard_NV6", 6, "Standard NV Family"},
-	{"Standard_NV12", 12, "Standard NV Family"},
-	{"Standard_NV24", 24, "Standard NV Family"},
-}
-
-// vmSizeIndex maps upper-case names to sizes: Azure matches VM sizes case-insensitively.
-var vmSizeIndex = func() map[string]VMSize {
-	m := make(map[string]VMSize, len(vmSizeTable))
-	for _, s := range vmSizeTable {
-		m[strings.ToUpper(s.Name)] = s
-	}
-	return m
-}()
+// VMSize is an Azure VM size a cluster can use: the shared table's entry (internal/vmsize).
+type VMSize = vmsize.Size
 
 // supportedVMSizes is the detail the service attached to an unsupported-size error: the
 // upper-case names, comma-separated, sorted.
 var supportedVMSizes = func() string {
-	names := make([]string, 0, len(vmSizeIndex))
-	for k := range vmSizeIndex {
-		names = append(names, k)
+	sizes := vmsize.All()
+	names := make([]string, 0, len(sizes))
+	for _, s := range sizes {
+		names = append(names, strings.ToUpper(s.Name))
 	}
 	sort.Strings(names)
 	return strings.Join(names, ",")
 }()
-
-// VMSizes returns every supported size, in table order.
-func VMSizes() []VMSize { return append([]VMSize(nil), vmSizeTable...) }
 
 // LookupVMSize finds a supported size, case-insensitively. An empty, unknown or excluded size is
 // a 400 naming the value and properties.vmSize.
@@ -166,11 +31,8 @@ func LookupVMSize(name string) (VMSize, *Error) {
 	if name == "" {
 		return VMSize{}, missing(path)
 	}
-	upper := strings.ToUpper(name)
-	excluded := upper == "STANDARD_A0" ||
-		strings.HasPrefix(upper, "STANDARD_GS") ||
-		strings.HasPrefix(upper, "STANDARD_DS") // also covers the STANDARD_DSV2 (DS*_v2) series
-	if s, ok := vmSizeIndex[upper]; ok && !excluded {
+	excluded := vmsize.Excluded(name) != vmsize.NotExcluded
+	if s, ok := vmsize.Lookup(name); ok && !excluded {
 		return s, nil
 	}
 	// The wording is the real service's ("The specified value Standard_F4s for property
