@@ -135,9 +135,6 @@ func (c *Client) SubscriptionID() string { return c.subscriptionID }
 // The provider uses it for its own waits too (allocation state, nodes).
 func (c *Client) PollFrequency() time.Duration { return c.pollFrequency }
 
-// Endpoint is the ARM base URL the client talks to.
-func (c *Client) Endpoint() string { return c.endpoint }
-
 // do sends one request to path (an ARM path, or an absolute URL for nextLink) and decodes a
 // successful body into out (when out is non-nil). Any status outside ok is returned as *Error.
 func (c *Client) do(ctx context.Context, method, path string, body, out any, ok ...int) (*http.Response, error) {

@@ -25,9 +25,3 @@ func (p *Poller[T]) Wait(ctx context.Context) (T, error) {
 	}
 	return res, nil
 }
-
-// Done reports whether the operation has ended.
-func (p *Poller[T]) Done() bool { return p.p.Done() }
-
-// ResumeToken serializes the poller so that another process can resume waiting.
-func (p *Poller[T]) ResumeToken() (string, error) { return p.p.ResumeToken() }

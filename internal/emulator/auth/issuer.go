@@ -111,8 +111,8 @@ func NewIssuer(cfg Config) (*Issuer, error) {
 //	GET  /metadata/endpoints                             ARM cloud metadata (azurerm metadata_host, az cloud register)
 //
 // The {tenant} wildcards would conflict with a catch-all ARM pattern that has a literal first segment and a
-// wildcard rest (e.g. "/subscriptions/{rest...}"); mount ARM routes under "/" and route them yourself, or use
-// Handler on a separate prefix-free mux. None of these endpoints require a token.
+// wildcard rest (e.g. "/subscriptions/{rest...}"); mount ARM routes under "/" and route them yourself, or
+// register these on a separate prefix-free mux. None of these endpoints require a token.
 func (i *Issuer) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /{tenant}/oauth2/v2.0/token", i.serveToken)
 	mux.HandleFunc("GET /{tenant}/v2.0/.well-known/openid-configuration", i.serveOpenIDConfiguration)
@@ -122,13 +122,6 @@ func (i *Issuer) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST "+ADFSPath+"/oauth2/token", i.serveADFSToken)
 	mux.HandleFunc("GET "+ADFSPath+"/discovery/keys", i.serveADFSKeys)
 	mux.Handle("GET /metadata/endpoints", MetadataHandler(i.cfg.BaseURL))
-}
-
-// Handler returns a handler serving only the endpoints listed on Register.
-func (i *Issuer) Handler() http.Handler {
-	mux := http.NewServeMux()
-	i.Register(mux)
-	return mux
 }
 
 // IssueToken mints a token of the default principal for audience exactly as the token endpoint would, for tests and

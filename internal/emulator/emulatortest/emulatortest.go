@@ -89,9 +89,6 @@ func (i *Instance) Restart(t testing.TB) *Instance {
 	return Start(t, append(slices.Clone(i.opts), func(c *emulator.Config) { c.DataDir = dir })...)
 }
 
-// CertPool trusts only the emulator's CA.
-func (i *Instance) CertPool() *x509.CertPool { return i.pool }
-
 // HTTPClient is an HTTPS client that trusts the emulator's CA (and nothing else).
 func (i *Instance) HTTPClient() *http.Client {
 	tr := &http.Transport{
