@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/sim"
@@ -100,15 +99,5 @@ func errMissingAPIVersion() *apiError {
 		"The api-version query parameter (?api-version=) is required for all requests.").fromGateway()
 }
 
-// sanitize bounds attacker-controlled values before they are echoed in a message.
-func sanitize(s string) string {
-	if len(s) > 120 {
-		s = s[:120] + "..."
-	}
-	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, s)
-}
+// sanitize bounds attacker-controlled values before they are echoed in a message (sim's rule, one for both).
+var sanitize = sim.Sanitize

@@ -156,9 +156,9 @@ func (e *Emulator) putFileServer(w http.ResponseWriter, r *http.Request) {
 		if api.ValidateName(name) != nil {
 			return errInvalidName("file server", name)
 		}
-		props, ae := prepareFileServer(body.Properties)
-		if ae != nil {
-			return ae
+		props, serr := sim.PrepareFileServer(body.Properties)
+		if serr != nil {
+			return serr
 		}
 		g, ws, err := t.liveWorkspace(r.PathValue("resourceGroupName"), r.PathValue("workspaceName"))
 		if err != nil {
@@ -169,8 +169,8 @@ func (e *Emulator) putFileServer(w http.ResponseWriter, r *http.Request) {
 		case err == nil && existing.State == api.ProvisioningStateDeleting:
 			return errBeingDeleted("file server", existing.Name)
 		case err == nil:
-			if ae := compareFileServer(existing, props); ae != nil {
-				return ae
+			if serr := sim.CompareFileServer(existing.Name, existing.Props, existing.GenSubnet, props); serr != nil {
+				return serr
 			}
 			rep = existing.reply(http.StatusOK)
 			return nil

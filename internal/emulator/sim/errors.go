@@ -1,5 +1,7 @@
-// Package sim holds the semantics of Batch AI clusters for the emulator: request validation and
-// server defaults, VM sizes and quotas, and a node simulation computed lazily from timestamps.
+// Package sim holds the semantics of Batch AI clusters and file servers for the emulator: request
+// validation and server defaults, VM sizes and quotas, and a node simulation computed lazily from
+// timestamps. The HTTP layer checks names, tags and locations; it validates cluster and file-server
+// bodies by calling the Prepare and Compare functions here.
 //
 // It is pure: no HTTP, no goroutines, no global mutable state. Time is always passed in, and all
 // state lives in exported, JSON-tagged structs that the HTTP layer persists as they are, so a
@@ -9,6 +11,7 @@ package sim
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 )
@@ -82,4 +85,18 @@ func invalid(path, reasonFormat string, args ...any) *Error {
 		Target:  path,
 		Message: fmt.Sprintf("The value of property '%s' is invalid: %s", path, fmt.Sprintf(reasonFormat, args...)),
 	}
+}
+
+// Sanitize bounds a request value before an error message echoes it: at most 120 bytes, control characters
+// replaced by '?'. It is for values a client may abuse (names, enums, sizes); never pass it a secret.
+func Sanitize(s string) string {
+	if len(s) > 120 {
+		s = s[:120] + "..."
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return '?'
+		}
+		return r
+	}, s)
 }

@@ -210,7 +210,7 @@ func enum(path string, v *string, def string, allowed ...string) (*string, *Erro
 			return api.Ptr(a), nil
 		}
 	}
-	return nil, invalid(path, "'%s' is not one of the allowed values: %s", *v, strings.Join(allowed, ", "))
+	return nil, invalid(path, "'%s' is not one of the allowed values: %s", Sanitize(*v), strings.Join(allowed, ", "))
 }
 
 // isSet reports a present, non-empty string: an empty name, key or path is as good as none.
