@@ -9,10 +9,10 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 )
 
-// Expanders: one per API type, from the planned model to the wire model. Secrets come from the plan's
-// classic attributes or, for write-only attributes (always null in plans), from the configuration;
-// the configuration's nested values line up index by index with the plan's, since neither holds
-// computed list elements.
+// Expanders of a cluster: one per API type, from the planned model to the wire model. Secrets come from the
+// plan's classic attributes or, for write-only attributes (always null in plans), from the configuration
+// (secretValue, cluster_secrets.go); the configuration's nested values line up index by index with the
+// plan's, since neither holds computed list elements.
 
 // expandClusterCreateParameters builds the body of the cluster PUT.
 func expandClusterCreateParameters(ctx context.Context, plan, config clusterResourceModel) (api.ClusterCreateParameters, diag.Diagnostics) {
@@ -237,13 +237,4 @@ func expandPerformanceCounters(ctx context.Context, plan, config *clusterPerform
 		InstrumentationKey:                secretValue(plan.InstrumentationKey, config.InstrumentationKeyWO),
 		InstrumentationKeySecretReference: expandKeyVaultSecretReference(ctx, plan.InstrumentationKeySecretReference, diags),
 	}}
-}
-
-// at returns items[i], or the zero value past the end.
-func at[T any](items []T, i int) T {
-	if i < len(items) {
-		return items[i]
-	}
-	var zero T
-	return zero
 }

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -165,88 +164,5 @@ func TestClusterExpandFlattenRoundTrip(t *testing.T) {
 			want.setObservedFromAPI(ctx, testObservedProperties(), &diags)
 			assertModelsEqual(t, got, want)
 		})
-	}
-}
-
-// TestClusterFlattenImport flattens a complete cluster over an empty model, as after an import:
-// every value the API returns is set, the secrets stay null.
-func TestClusterFlattenImport(t *testing.T) {
-	ctx := context.Background()
-	plan := testClusterCompletePlan(t)
-	body, diags := expandClusterCreateParameters(ctx, plan, plan)
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
-	var imported clusterResourceModel
-	imported.ID = str(testClusterID)
-	imported.Timeouts = nullTimeouts()
-	if diags := imported.setFromAPI(ctx, testServerView(t, body, testObservedProperties())); diags.HasError() {
-		t.Fatalf("flatten: %v", diags)
-	}
-	if got := imported.WorkspaceID.ValueString(); got != testWorkspaceID {
-		t.Errorf("workspace_id = %q, want %q", got, testWorkspaceID)
-	}
-	if !imported.WaitForSteadyState.ValueBool() {
-		t.Error("wait_for_steady_state should default to true")
-	}
-	ua := objectAs[clusterUserAccountResourceModel](ctx, imported.UserAccount, &diags)
-	if ua.AdminUserName.ValueString() != "adminuser" || !ua.AdminUserPassword.IsNull() || !ua.AdminUserSSHPublicKey.IsNull() {
-		t.Errorf("user_account = %+v", ua)
-	}
-	mv := objectAs[clusterMountVolumesModel](ctx, imported.MountVolumes, &diags)
-	shares := listAs[clusterAzureFileShareResourceModel](ctx, mv.AzureFileShares, &diags)
-	if len(shares) != 2 || !shares[0].AccountKey.IsNull() || shares[1].AccountKeySecretReference.IsNull() {
-		t.Errorf("azure_file_share = %+v", shares)
-	}
-	ss := objectAs[clusterScaleSettingsModel](ctx, imported.ScaleSettings, &diags)
-	auto := objectAs[clusterAutoScaleModel](ctx, ss.AutoScale, &diags)
-	if auto.InitialNodeCount.ValueInt64() != 2 {
-		t.Errorf("initial_node_count = %v, want the API's 2", auto.InitialNodeCount)
-	}
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
-}
-
-// TestClusterFlattenKeepsPriorChoices covers what Read decides from prior state rather than the API.
-func TestClusterFlattenKeepsPriorChoices(t *testing.T) {
-	ctx := context.Background()
-	prior := testClusterBasicPlan(t)
-	prior.ScaleSettings = testAutoScale(t, 0, 4, 3)
-	prior.SetupTask = mustObject(t, clusterSetupTaskResourceAttrTypes, &clusterSetupTaskResourceModel{
-		clusterSetupTaskModel: clusterSetupTaskModel{
-			CommandLine: str("true"), EnvironmentVariables: types.MapValueMust(types.StringType, map[string]attr.Value{}),
-			SecretReferences:    mustList[clusterSecretReferenceModel](t, clusterSecretReferenceAttrTypes),
-			StdOutErrPathPrefix: str("/tmp"), StdOutErrPathSuffix: types.StringUnknown(),
-		},
-		Secrets: types.MapNull(types.StringType), SecretsWO: types.MapNull(types.StringType),
-	})
-	body, diags := expandClusterCreateParameters(ctx, prior, prior)
-	if diags.HasError() {
-		t.Fatal(diags)
-	}
-	view := testServerView(t, body, testObservedProperties())
-	view.Properties.VMSize = api.Ptr("STANDARD_NC6")               // the service may change the case
-	view.Properties.ScaleSettings.AutoScale.InitialNodeCount = nil // and forget a create-only value
-
-	got := prior
-	if diags := got.setFromAPI(ctx, view); diags.HasError() {
-		t.Fatal(diags)
-	}
-	if got.VMSize.ValueString() != "Standard_NC6" {
-		t.Errorf("vm_size = %s, want the configured casing", got.VMSize)
-	}
-	ss := objectAs[clusterScaleSettingsModel](ctx, got.ScaleSettings, &diags)
-	if auto := objectAs[clusterAutoScaleModel](ctx, ss.AutoScale, &diags); auto.InitialNodeCount.ValueInt64() != 3 {
-		t.Errorf("initial_node_count = %v, want the prior 3", auto.InitialNodeCount)
-	}
-	st := objectAs[clusterSetupTaskResourceModel](ctx, got.SetupTask, &diags)
-	if st.EnvironmentVariables.IsNull() {
-		t.Error("an empty environment_variables map must stay empty, not become null")
-	}
-
-	view.Properties.VMSize = api.Ptr("Standard_NC12")
-	if got.setFromAPI(ctx, view); got.VMSize.ValueString() != "Standard_NC12" {
-		t.Errorf("vm_size = %s, a real change must show", got.VMSize)
 	}
 }

@@ -8,14 +8,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
@@ -39,35 +37,17 @@ type clusterNodesDataSource struct {
 	dataSourceBase
 }
 
-type clusterNodesDataSourceModel struct {
-	ClusterID        types.String   `tfsdk:"cluster_id"`
-	WaitForNodeCount types.Int64    `tfsdk:"wait_for_node_count"`
-	ID               types.String   `tfsdk:"id"`
-	AdminUserName    types.String   `tfsdk:"admin_user_name"`
-	Nodes            types.List     `tfsdk:"nodes"`
-	Timeouts         timeouts.Value `tfsdk:"timeouts"`
-}
-
-type clusterNodeModel struct {
-	NodeID     types.String `tfsdk:"node_id"`
-	IPAddress  types.String `tfsdk:"ip_address"`
-	Port       types.Int64  `tfsdk:"port"`
-	SSHCommand types.String `tfsdk:"ssh_command"`
-}
-
-var clusterNodeAttrTypes = map[string]attr.Type{
-	"node_id":     types.StringType,
-	"ip_address":  types.StringType,
-	"port":        types.Int64Type,
-	"ssh_command": types.StringType,
-}
-
 func (d *clusterNodesDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_cluster_nodes"
 }
 
 func (d *clusterNodesDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = schema.Schema{
+	resp.Schema = clusterNodesDataSourceSchema(ctx)
+}
+
+// clusterNodesDataSourceSchema is the schema of batchai_cluster_nodes.
+func clusterNodesDataSourceSchema(ctx context.Context) schema.Schema {
+	return schema.Schema{
 		MarkdownDescription: "Lists the nodes of a Batch AI cluster with their public IP address and SSH port, " +
 			"as `az batchai cluster node list` does, and a ready-to-use `ssh` command for the cluster's admin user " +
 			"(`ssh <admin>@<ip> -p <port>`). Optionally waits until a number of nodes are listed.\n\n" +
@@ -144,9 +124,6 @@ func (d *clusterNodesDataSource) ValidateConfig(ctx context.Context, req datasou
 func (d *clusterNodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m clusterNodesDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	c, ok := d.client(&resp.Diagnostics)
 	if !ok {
 		return
@@ -181,7 +158,7 @@ func (d *clusterNodesDataSource) Read(ctx context.Context, req datasource.ReadRe
 
 	nodes, err := waitForNodes(ctx, c, id, want)
 	if err != nil {
-		addNodesError(ctx, c, &resp.Diagnostics, id, want, timeout, err)
+		addNodesError(ctx, c, d.timing(), &resp.Diagnostics, id, want, timeout, err)
 		return
 	}
 	m.ID = types.StringValue(id.String())
@@ -194,67 +171,10 @@ func (d *clusterNodesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// errNodesUnreachable says that the cluster is steady and its scale settings cannot give the wanted count,
-// so waiting longer cannot help.
-var errNodesUnreachable = errors.New("the cluster cannot reach that many nodes")
-
-// waitForNodes lists the nodes until at least want are listed. Between lists it reads the cluster, so that a
-// steady cluster whose scale settings stop below want fails at once instead of at the timeout.
-func waitForNodes(ctx context.Context, c *client.Client, id api.ClusterID, want int) ([]api.RemoteLoginInformation, error) {
-	interval := clusterPollInterval(c) // the provider's poll_interval, as the cluster waiter uses
-	listed := 0
-	// expired words a deadline the same way whichever call it interrupted.
-	expired := func(err error) error {
-		if ctx.Err() != nil {
-			return fmt.Errorf("%d of %d nodes listed: %w", listed, want, ctx.Err())
-		}
-		return err
-	}
-	for {
-		nodes, err := c.ListRemoteLoginInformation(ctx, id)
-		if err != nil {
-			return nil, expired(err)
-		}
-		if listed = len(nodes); listed >= want {
-			return nodes, nil
-		}
-		tflog.Debug(ctx, "waiting for cluster nodes", map[string]any{"listed": listed, "wanted": want})
-		cl, err := c.GetCluster(ctx, id)
-		if err != nil {
-			return nil, expired(err)
-		}
-		if ceiling, steady := clusterNodeCeiling(cl); steady && ceiling < want {
-			return nil, fmt.Errorf("%w: it is steady and its scale settings allow at most %d", errNodesUnreachable, ceiling)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, expired(ctx.Err())
-		case <-time.After(interval):
-		}
-	}
-}
-
-// clusterNodeCeiling is the most nodes the cluster's scale settings allow, and whether it is steady (not
-// resizing: no change of node count is under way).
-func clusterNodeCeiling(cl api.Cluster) (int, bool) {
-	p := cl.Properties
-	if p == nil || p.ScaleSettings == nil {
-		return 0, false
-	}
-	steady := api.Deref(p.AllocationState) == api.AllocationStateSteady
-	switch s := p.ScaleSettings; {
-	case s.Manual != nil:
-		return int(api.Deref(s.Manual.TargetNodeCount)), steady
-	case s.AutoScale != nil:
-		return int(api.Deref(s.AutoScale.MaximumNodeCount)), steady
-	}
-	return 0, false
-}
-
 // addNodesError explains a failed list or wait. After a timeout it reads the cluster once more (on a fresh
 // context, since ctx has expired) so that the message says what the cluster is doing and which errors it
 // reports: the usual reason nodes do not come is a quota or node setup failure.
-func addNodesError(ctx context.Context, c *client.Client, diags *diag.Diagnostics, id api.ClusterID, want int, timeout time.Duration, err error) {
+func addNodesError(ctx context.Context, c *client.Client, t timing, diags *diag.Diagnostics, id api.ClusterID, want int, timeout time.Duration, err error) {
 	if client.IsNotFound(err) {
 		diags.AddAttributeError(path.Root("cluster_id"), "Batch AI Cluster Not Found",
 			fmt.Sprintf("The cluster %q was deleted while its nodes were being listed (ID %s).", id.Name, id))
@@ -268,7 +188,7 @@ func addNodesError(ctx context.Context, c *client.Client, diags *diag.Diagnostic
 	if errors.Is(err, context.DeadlineExceeded) {
 		detail = fmt.Sprintf("Waited %s for %d nodes of cluster %q (ID %s): %s", timeout, want, id.Name, id, err)
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.explainTimeout)
 	defer cancel()
 	if cl, gerr := c.GetCluster(rctx, id); gerr == nil && cl.Properties != nil {
 		p := cl.Properties
@@ -280,29 +200,4 @@ func addNodesError(ctx context.Context, c *client.Client, diags *diag.Diagnostic
 	detail += "\n\nLower wait_for_node_count, raise the cluster's node count, or give the wait more time " +
 		"(timeouts { read = \"...\" })."
 	diags.AddAttributeError(path.Root("wait_for_node_count"), "Error Waiting for Batch AI Cluster Nodes", detail)
-}
-
-// flattenClusterNodes builds the nodes list with each node's SSH command.
-func flattenClusterNodes(ctx context.Context, nodes []api.RemoteLoginInformation, admin string) (types.List, diag.Diagnostics) {
-	elems := make([]clusterNodeModel, 0, len(nodes))
-	for _, n := range nodes {
-		ip, port := api.Deref(n.IPAddress), api.Deref(n.Port)
-		elems = append(elems, clusterNodeModel{
-			NodeID:     types.StringValue(api.Deref(n.NodeID)),
-			IPAddress:  types.StringValue(ip),
-			Port:       types.Int64Value(int64(port)),
-			SSHCommand: types.StringValue(sshCommand(admin, ip, port)),
-		})
-	}
-	return types.ListValueFrom(ctx, types.ObjectType{AttrTypes: clusterNodeAttrTypes}, elems)
-}
-
-// sshCommand is the command `az batchai cluster node list`'s help describes: ssh <admin>@<ip> -p <port>.
-// IPv6 addresses need no brackets in that form, since the port is a separate flag.
-func sshCommand(admin, ip string, port int32) string {
-	target := ip
-	if admin != "" {
-		target = admin + "@" + ip
-	}
-	return fmt.Sprintf("ssh %s -p %d", target, port)
 }

@@ -1,18 +1,26 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/vmsize"
 )
 
 // The quota preflight: a cluster whose vCPUs exceed what is left of the location's Batch AI quota
 // fails at plan time with the numbers, instead of after minutes of apply. It mirrors the service's
 // checks: one more cluster under "Clusters" when creating, then the nodes the cluster steers to
-// against the regional vCPU line of its priority and the line of its VM size family.
+// against the regional vCPU line of its priority and the line of its VM size family (the vCPUs and
+// families of every size are in internal/vmsize). ModifyPlan runs it on every plan (checkQuotaForPlan),
+// and Create once more before its PUT (checkQuotaBeforeCreate), for plans that could not tell.
 
 // clusterQuotaRequest is what a plan asks of the quota.
 type clusterQuotaRequest struct {
@@ -119,3 +127,159 @@ func findUsage(usages []api.Usage, name string) (api.Usage, bool) {
 
 // clampNodes is the service's auto-scale target: v kept inside [lo, hi].
 func clampNodes(v, lo, hi int) int { return min(max(v, lo), hi) }
+
+// checkQuotaForPlan runs the preflight for a plan: prior is nil for a create. A finding is an error on the
+// attribute that sets the node count, except for the replacement of a cluster whose create failed
+// (tainted). Failing that plan would also fail `terraform destroy`, which plans the configuration first,
+// and the failed cluster could never be removed: it is a warning, and the create checks the quota again
+// before its PUT.
+func (r *clusterResource) checkQuotaForPlan(ctx context.Context, c *client.Client, plan clusterResourceModel,
+	prior *clusterResourceModel, diags *diag.Diagnostics) {
+	problem, replacingFailed := r.quotaProblem(ctx, c, plan, prior)
+	switch {
+	case problem == "":
+	case replacingFailed:
+		addQuotaWarning(diags, plan, problem)
+	default:
+		addQuotaError(diags, plan, problem)
+	}
+}
+
+// checkQuotaBeforeCreate runs the preflight once more just before the PUT: the plan could not check the
+// quota when the workspace was not created yet. It returns false after reporting a finding.
+func (r *clusterResource) checkQuotaBeforeCreate(ctx context.Context, c *client.Client, plan clusterResourceModel,
+	diags *diag.Diagnostics) bool {
+	if problem, _ := r.quotaProblem(ctx, c, plan, nil); problem != "" {
+		addQuotaError(diags, plan, problem)
+		return false
+	}
+	return true
+}
+
+// quotaProblem runs the quota preflight for a create (prior == nil) or a resize, and describes the
+// quota line the cluster would exceed, or returns "". It returns "" whenever it cannot tell: values
+// only known after apply (e.g. a workspace created in the same apply), a VM size missing from the
+// VM-size table, or a failure to read the workspace or the usages (the service still checks).
+//
+// A create whose cluster already exists is the second half of a replacement (Terraform deletes the old
+// cluster first) or of a cluster being deleted: what that cluster holds is freed before the PUT, so it is
+// counted as available, and the cluster count does not grow. replacingFailed says that the existing
+// cluster is one whose create failed, which the caller only warns about.
+func (r *clusterResource) quotaProblem(ctx context.Context, c *client.Client, plan clusterResourceModel, prior *clusterResourceModel) (problem string, replacingFailed bool) {
+	var diags diag.Diagnostics
+	nodes, ok := plannedNodes(ctx, plan, prior, &diags)
+	if !ok || diags.HasError() || plan.VMSize.IsUnknown() || plan.VMPriority.IsUnknown() || plan.WorkspaceID.IsUnknown() {
+		return "", false
+	}
+	req := clusterQuotaRequest{vmSize: plan.VMSize.ValueString(), priority: plan.VMPriority.ValueString(),
+		creating: prior == nil, nodes: nodes}
+	if prior != nil {
+		// A replacement may change the size or priority too: the held nodes are the prior ones.
+		req.heldNodes, req.heldVMSize, req.heldPriority = heldNodes(ctx, *prior, &diags), prior.VMSize.ValueString(), prior.VMPriority.ValueString()
+		if req.sameHolding() && req.nodes <= req.heldNodes {
+			return "", false // shrinking, or no growth: never refused
+		}
+	}
+	if _, known := vmsize.Lookup(req.vmSize); !known && !req.creating {
+		return "", false
+	}
+	wsID, err := api.ParseWorkspaceID(plan.WorkspaceID.ValueString())
+	if err != nil {
+		return "", false
+	}
+	ws, err := c.GetWorkspace(ctx, wsID)
+	if err != nil {
+		tflog.Debug(ctx, "quota preflight skipped: cannot read the workspace", map[string]any{"error": err.Error()})
+		return "", false
+	}
+	if req.creating && !plan.Name.IsUnknown() {
+		id := api.ClusterID{SubscriptionID: wsID.SubscriptionID, ResourceGroup: wsID.ResourceGroup, Workspace: wsID.Name, Name: plan.Name.ValueString()}
+		if existing, err := c.GetCluster(ctx, id); err == nil {
+			p := api.Deref(existing.Properties)
+			replacingFailed = strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateFailed)
+			req.creating = false
+			req.heldNodes, req.heldVMSize, req.heldPriority = apiHeldNodes(p), api.Deref(p.VMSize), api.Deref(p.VMPriority)
+		}
+	}
+	req.location = normalizeLocation.normalize(api.Deref(ws.Location))
+	usages, err := c.ListUsages(ctx, req.location)
+	if err != nil {
+		tflog.Debug(ctx, "quota preflight skipped: cannot list usages", map[string]any{"error": err.Error()})
+		return "", false
+	}
+	return checkClusterQuota(req, usages), replacingFailed
+}
+
+// apiHeldNodes is what an existing cluster holds against the quota, as heldNodes says for state: its
+// nodes, or its manual target while it grows; a cluster whose create failed holds only its nodes.
+func apiHeldNodes(p api.ClusterProperties) int {
+	held := int(api.Deref(p.CurrentNodeCount))
+	failed := strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateFailed)
+	if ss := p.ScaleSettings; ss != nil && ss.Manual != nil && !failed {
+		held = max(held, int(api.Deref(ss.Manual.TargetNodeCount)))
+	}
+	return held
+}
+
+// plannedNodes is the node count the planned scale settings steer to, as the service computes it: the
+// manual target; for auto-scale, the initial count at creation and the current count later, each kept
+// inside [minimum, maximum]. ok is false while any of it is unknown.
+func plannedNodes(ctx context.Context, plan clusterResourceModel, prior *clusterResourceModel, diags *diag.Diagnostics) (int, bool) {
+	if plan.ScaleSettings.IsUnknown() {
+		return 0, false
+	}
+	ss := objectAs[clusterScaleSettingsModel](ctx, plan.ScaleSettings, diags)
+	if ss == nil || ss.Manual.IsUnknown() || ss.AutoScale.IsUnknown() {
+		return 0, false
+	}
+	if m := objectAs[clusterManualScaleModel](ctx, ss.Manual, diags); m != nil {
+		return int(m.TargetNodeCount.ValueInt64()), !m.TargetNodeCount.IsUnknown()
+	}
+	a := objectAs[clusterAutoScaleModel](ctx, ss.AutoScale, diags)
+	if a == nil || a.MinimumNodeCount.IsUnknown() || a.MaximumNodeCount.IsUnknown() || a.InitialNodeCount.IsUnknown() {
+		return 0, false
+	}
+	from := int(a.InitialNodeCount.ValueInt64())
+	if prior != nil {
+		from = int(prior.CurrentNodeCount.ValueInt64())
+	}
+	return clampNodes(from, int(a.MinimumNodeCount.ValueInt64()), int(a.MaximumNodeCount.ValueInt64())), true
+}
+
+// heldNodes is what a cluster holds against the quota: its nodes, or its manual target while it grows.
+func heldNodes(ctx context.Context, state clusterResourceModel, diags *diag.Diagnostics) int {
+	held := int(state.CurrentNodeCount.ValueInt64())
+	if ss := objectAs[clusterScaleSettingsModel](ctx, state.ScaleSettings, diags); ss != nil {
+		if m := objectAs[clusterManualScaleModel](ctx, ss.Manual, diags); m != nil {
+			held = max(held, int(m.TargetNodeCount.ValueInt64()))
+		}
+	}
+	return held
+}
+
+// quotaAttribute is the attribute that sets the node count, which quota findings are reported on.
+func quotaAttribute(plan clusterResourceModel) path.Path {
+	if ss, ok := plan.ScaleSettings.Attributes()["auto_scale"]; ok && !ss.IsNull() {
+		return path.Root("scale_settings").AtName("auto_scale")
+	}
+	return path.Root("scale_settings").AtName("manual").AtName("target_node_count")
+}
+
+// addQuotaError reports the preflight's finding on the attribute that sets the node count. Terraform
+// plans the configuration before a destroy too, so the detail says how to destroy regardless.
+func addQuotaError(diags *diag.Diagnostics, plan clusterResourceModel, problem string) {
+	at := quotaAttribute(plan)
+	diags.AddAttributeError(at, "Insufficient Batch AI Quota",
+		fmt.Sprintf("%s asks for more than the subscription's Batch AI quota allows: %s\n\n"+
+			"`terraform destroy` plans this configuration first and stops here too: to destroy regardless, "+
+			"run `terraform destroy -refresh=false`, or change the configuration first.", at, problem))
+}
+
+// addQuotaWarning reports the finding for the replacement of a cluster whose create failed.
+func addQuotaWarning(diags *diag.Diagnostics, plan clusterResourceModel, problem string) {
+	at := quotaAttribute(plan)
+	diags.AddAttributeWarning(at, "Insufficient Batch AI Quota",
+		fmt.Sprintf("%s asks for more than the subscription's Batch AI quota allows: %s\n\n"+
+			"The cluster it replaces failed to be created. Unless quota frees up, the apply will stop again, "+
+			"before creating anything, after deleting the failed cluster.", at, problem))
+}

@@ -3,8 +3,10 @@ package provider
 import (
 	"context"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
@@ -12,18 +14,21 @@ import (
 )
 
 var (
-	_ resource.Resource                = &clusterResource{}
-	_ resource.ResourceWithConfigure   = &clusterResource{}
-	_ resource.ResourceWithImportState = &clusterResource{}
-	_ resource.ResourceWithModifyPlan  = &clusterResource{}
+	_ resource.Resource                   = &clusterResource{}
+	_ resource.ResourceWithConfigure      = &clusterResource{}
+	_ resource.ResourceWithImportState    = &clusterResource{}
+	_ resource.ResourceWithModifyPlan     = &clusterResource{}
+	_ resource.ResourceWithValidateConfig = &clusterResource{}
 )
 
 func newClusterResource() resource.Resource {
 	return &clusterResource{}
 }
 
-// clusterResource manages a Batch AI cluster. Only scale_settings changes in place (PATCH); the
-// waiters, the failed-create recovery and the plan-time checks live in cluster_resource_*.go.
+// clusterResource manages a Batch AI cluster. Only scale_settings changes in place (PATCH). This file is
+// its framework surface; the schema is in cluster_schema.go, the models in cluster_models.go, the
+// conversions in cluster_expand.go and cluster_flatten.go, the waits in cluster_wait.go, the quota
+// preflight in cluster_quota.go and the handling of secrets in cluster_secrets.go.
 type clusterResource struct {
 	resourceBase
 }
@@ -42,7 +47,7 @@ func (r *clusterResource) Create(ctx context.Context, req resource.CreateRequest
 	// Write-only secrets are only in the configuration.
 	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
 	c, ok := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !ok {
+	if !ok {
 		return
 	}
 	wsID, err := api.ParseWorkspaceID(plan.WorkspaceID.ValueString())
@@ -73,16 +78,15 @@ func (r *clusterResource) Create(ctx context.Context, req resource.CreateRequest
 	}
 	// The plan could not check the quota when the workspace was not created yet; check it now, before
 	// the PUT, rather than let the service fail the cluster minutes later.
-	if problem, _ := r.quotaProblem(ctx, c, plan, nil); problem != "" {
-		addQuotaError(&resp.Diagnostics, plan, problem)
+	if !r.checkQuotaBeforeCreate(ctx, c, plan, &resp.Diagnostics) {
 		return
 	}
 
 	poller, err := c.BeginCreateCluster(ctx, id, body)
 	if err != nil {
-		if ctx.Err() != nil {
+		if putMayHaveLanded(ctx, err) {
 			// The PUT may have reached the service before the deadline or interrupt: look for it.
-			r.recordFailedCreate(ctx, c, id, plan, resp, err)
+			recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
 			return
 		}
 		addAPIError(&resp.Diagnostics, actionCreate, kindCluster, id.String(), err)
@@ -92,10 +96,10 @@ func (r *clusterResource) Create(ctx context.Context, req resource.CreateRequest
 	tflog.Debug(ctx, "cluster create accepted; waiting for it to finish")
 	cl, err := poller.Wait(ctx)
 	if err == nil && plan.WaitForSteadyState.ValueBool() {
-		cl, err = waitForClusterSteady(ctx, c, id)
+		cl, err = waitForClusterSteady(ctx, c, r.timing(), id)
 	}
 	if err != nil {
-		r.recordFailedCreate(ctx, c, id, plan, resp, err)
+		recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
 		return
 	}
 	plan.ID = stringValue(api.Ptr(id.String()))
@@ -106,11 +110,7 @@ func (r *clusterResource) Create(ctx context.Context, req resource.CreateRequest
 func (r *clusterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	var state clusterResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c, ok := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !ok {
-		return
-	}
-	ctx, cancel, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindCluster, state.ID.ValueString(),
+	ctx, cancel, c, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindCluster, state.ID.ValueString(),
 		api.ParseClusterID, state.Timeouts.Read, defaultReadTimeout)
 	defer cancel()
 	if !ok {
@@ -135,11 +135,7 @@ func (r *clusterResource) Update(ctx context.Context, req resource.UpdateRequest
 	var plan, state clusterResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c, ok := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !ok {
-		return
-	}
-	ctx, cancel, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindCluster, state.ID.ValueString(),
+	ctx, cancel, c, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindCluster, state.ID.ValueString(),
 		api.ParseClusterID, plan.Timeouts.Update, defaultUpdateTimeout)
 	defer cancel()
 	if !ok {
@@ -147,7 +143,7 @@ func (r *clusterResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 
 	// Whatever this update records, the secrets in state now come from the configuration.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, clusterPrivateSecretsUnknown, nil)...)
+	resp.Diagnostics.Append(clearSecretsUnknown(ctx, resp.Private)...)
 	if plan.ScaleSettings.Equal(state.ScaleSettings) {
 		// ModifyPlan kept the observed values from state, so the plan is already the new state
 		// (including secrets adopted after an import).
@@ -168,7 +164,7 @@ func (r *clusterResource) Update(ctx context.Context, req resource.UpdateRequest
 	}
 	if plan.WaitForSteadyState.ValueBool() {
 		var waitErr error
-		if cl, waitErr = waitForClusterSteady(ctx, c, id); waitErr != nil {
+		if cl, waitErr = waitForClusterSteady(ctx, c, r.timing(), id); waitErr != nil {
 			// The new scale settings are in effect: record them, and what the cluster looks like now.
 			r.recordFailedUpdate(ctx, c, id, plan, resp, waitErr)
 			return
@@ -181,11 +177,7 @@ func (r *clusterResource) Update(ctx context.Context, req resource.UpdateRequest
 func (r *clusterResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	var state clusterResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	c, ok := r.client(&resp.Diagnostics)
-	if resp.Diagnostics.HasError() || !ok {
-		return
-	}
-	ctx, cancel, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindCluster, state.ID.ValueString(),
+	ctx, cancel, c, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindCluster, state.ID.ValueString(),
 		api.ParseClusterID, state.Timeouts.Delete, defaultDeleteTimeout)
 	defer cancel()
 	if !ok {
@@ -195,14 +187,6 @@ func (r *clusterResource) Delete(ctx context.Context, req resource.DeleteRequest
 	deleteAndWait(ctx, &resp.Diagnostics, kindCluster, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
 		return c.BeginDeleteCluster(ctx, id)
 	})
-}
-
-// clusterProvisioningState reads the provisioning state of a cluster, for checkCreatable.
-func clusterProvisioningState(c *client.Client, id api.ClusterID) func(context.Context) (*string, error) {
-	return func(ctx context.Context) (*string, error) {
-		cl, err := c.GetCluster(ctx, id)
-		return api.Deref(cl.Properties).ProvisioningState, err
-	}
 }
 
 // ImportState accepts the cluster's ARM ID (fixed segments in any casing); Read fills in the rest.
@@ -220,5 +204,129 @@ func (r *clusterResource) ImportState(ctx context.Context, req resource.ImportSt
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("workspace_id"), id.WorkspaceID().String())...)
 	// The secrets are unknown, not absent: the configuration's may be adopted without a replacement.
-	resp.Diagnostics.Append(resp.Private.SetKey(ctx, clusterPrivateSecretsUnknown, []byte("true"))...)
+	resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
+}
+
+// ModifyPlan settles the read-only values of an update and runs the quota preflight. (When the plan is a
+// replacement, Terraform plans the new cluster again without prior state, which runs the create preflight;
+// what this call does to the update plan is then discarded.)
+//
+// The framework plans every computed value as unknown once anything changes. When scale_settings
+// changes, allocation_state, node counts, errors and provisioning_state really do change during apply
+// and stay unknown; when only provider-side arguments change (wait_for_steady_state, timeouts) nothing
+// reaches the API, so they keep their state values and the plan shows no noise.
+func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() {
+		return // destroy
+	}
+	var plan clusterResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var prior *clusterResourceModel
+	if !req.State.Raw.IsNull() {
+		var state clusterResourceModel
+		resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		prior = &state
+		if plan.ScaleSettings.Equal(state.ScaleSettings) {
+			plan.AllocationState = state.AllocationState
+			plan.CurrentNodeCount = state.CurrentNodeCount
+			plan.NodeStateCounts = state.NodeStateCounts
+			plan.Errors = state.Errors
+			plan.ProvisioningState = state.ProvisioningState
+			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+			return
+		}
+	}
+	if r.data == nil || r.data.client == nil {
+		return // validation without a configured provider
+	}
+	r.checkQuotaForPlan(ctx, r.data.client, plan, prior, &resp.Diagnostics)
+}
+
+// ValidateConfig checks the rules that span attributes of a block: "exactly one of" and "at least one of".
+// They live here rather than on the attributes because attribute validators also run when their single
+// nested block is absent, and would then demand values nobody asked for. Unknown values skip a rule.
+func (r *clusterResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var m clusterResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	diags := &resp.Diagnostics
+
+	if ss := objectAs[clusterScaleSettingsModel](ctx, m.ScaleSettings, diags); ss != nil {
+		requireOneOf(diags, path.Root("scale_settings"), true, "block",
+			named{"manual", ss.Manual}, named{"auto_scale", ss.AutoScale})
+	}
+	if ua := objectAs[clusterUserAccountResourceModel](ctx, m.UserAccount, diags); ua != nil {
+		// The service refuses an account without either ("Please provide admin user password or ssh
+		// key"): nobody could log in to the nodes.
+		requireOneOf(diags, path.Root("user_account"), false, "argument",
+			named{"admin_user_ssh_public_key", ua.AdminUserSSHPublicKey}, named{"admin_user_ssh_public_key_wo", ua.AdminUserSSHPublicKeyWO},
+			named{"admin_user_password", ua.AdminUserPassword}, named{"admin_user_password_wo", ua.AdminUserPasswordWO})
+	}
+	if pc := objectAs[clusterPerformanceCountersResourceModel](ctx, m.PerformanceCounters, diags); pc != nil {
+		requireOneOf(diags, path.Root("performance_counters"), true, "argument",
+			named{"instrumentation_key", pc.InstrumentationKey}, named{"instrumentation_key_wo", pc.InstrumentationKeyWO},
+			named{"instrumentation_key_secret_reference", pc.InstrumentationKeySecretReference})
+	}
+	if mv := objectAs[clusterMountVolumesModel](ctx, m.MountVolumes, diags); mv != nil {
+		at := path.Root("mount_volumes").AtName("azure_file_share")
+		for i, s := range listAs[clusterAzureFileShareResourceModel](ctx, mv.AzureFileShares, diags) {
+			requireOneOf(diags, at.AtListIndex(i), true, "argument", named{"account_key", s.AccountKey},
+				named{"account_key_wo", s.AccountKeyWO}, named{"account_key_secret_reference", s.AccountKeySecretReference})
+		}
+		at = path.Root("mount_volumes").AtName("azure_blob_file_system")
+		for i, b := range listAs[clusterAzureBlobFileSystemResourceModel](ctx, mv.AzureBlobFileSystems, diags) {
+			requireOneOf(diags, at.AtListIndex(i), true, "argument", named{"account_key", b.AccountKey},
+				named{"account_key_wo", b.AccountKeyWO}, named{"account_key_secret_reference", b.AccountKeySecretReference})
+		}
+	}
+}
+
+// createRecovery is how a cluster whose create did not finish is recorded (see recoverFailedCreate): with
+// what a read shows and the service's errors for the cluster, or with its ID only.
+func (r *clusterResource) createRecovery(c *client.Client, id api.ClusterID, plan *clusterResourceModel) createRecovery {
+	plan.ID = types.StringValue(id.String())
+	var cl api.Cluster
+	return createRecovery{
+		kind: kindCluster, id: id.String(), model: plan,
+		read: func(ctx context.Context) (diag.Diagnostics, error) {
+			var err error
+			if cl, err = c.GetCluster(ctx, id); err != nil {
+				return nil, err
+			}
+			return plan.setFromAPI(ctx, cl), nil
+		},
+		recordIDOnly: plan.nullUnknowns,
+		explain:      func(waitErr error) error { return withClusterErrors(waitErr, cl) },
+	}
+}
+
+// recordFailedUpdate runs when the PATCH was accepted but waiting for steady failed: the new scale
+// settings are in effect, so state records them (and what the cluster looks like) with the error.
+func (r *clusterResource) recordFailedUpdate(ctx context.Context, c *client.Client, id api.ClusterID,
+	plan clusterResourceModel, resp *resource.UpdateResponse, waitErr error) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.timing().recoveryTimeout)
+	defer cancel()
+	if cl, err := c.GetCluster(rctx, id); err == nil {
+		resp.Diagnostics.Append(plan.setFromAPI(rctx, cl)...)
+	} else {
+		resp.Diagnostics.Append(plan.nullUnknowns(rctx)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(rctx, &plan)...)
+	addAPIError(&resp.Diagnostics, actionWaitUpdate, kindCluster, id.String(), waitErr)
+}
+
+// clusterProvisioningState reads the provisioning state of a cluster, for checkCreatable.
+func clusterProvisioningState(c *client.Client, id api.ClusterID) func(context.Context) (*string, error) {
+	return func(ctx context.Context) (*string, error) {
+		cl, err := c.GetCluster(ctx, id)
+		return api.Deref(cl.Properties).ProvisioningState, err
+	}
 }

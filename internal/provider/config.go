@@ -9,6 +9,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 )
 
 // providerModel is the provider block as Terraform sends it.
@@ -92,8 +94,9 @@ const (
 
 // defaultPollInterval applies when the service sends no Retry-After. Real Batch AI sent none on cluster
 // operations, so this decides how late completion is seen: at 5 s it is seen at most 5 s late
-// (figure 11 in bench/README.md), where azapi's and go-azure-sdk's 10 s would add 5 s on average.
-const defaultPollInterval = 5 * time.Second
+// (figure 11 in bench/README.md), where azapi's and go-azure-sdk's 10 s would add 5 s on average. It is the
+// client's default, so that the two cannot disagree.
+const defaultPollInterval = client.DefaultPollFrequency
 
 // resolveSettings merges the provider block with the environment (getenv): a value set in configuration
 // wins, then the first non-empty environment variable, then the default. Every error names the attribute

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 )
 
@@ -187,4 +188,21 @@ func errorText(err error) string {
 		}
 	}
 	return text
+}
+
+// addWorkspaceNotFoundError reports a workspace a data source names that does not exist, on attr, the
+// attribute that names it, with everything that identifies it, so that a typo is found at once.
+func addWorkspaceNotFoundError(diags *diag.Diagnostics, attr path.Path, id api.WorkspaceID) {
+	diags.AddAttributeError(attr, "Batch AI Workspace Not Found",
+		fmt.Sprintf("The workspace %q does not exist in resource group %q of subscription %q (ID %s).\n\n"+
+			"Check the name and the resource group, or create the workspace first (batchai_workspace).",
+			id.Name, id.ResourceGroup, id.SubscriptionID, id))
+}
+
+// addClusterNotFoundError is addWorkspaceNotFoundError for a cluster whose workspace exists.
+func addClusterNotFoundError(diags *diag.Diagnostics, attr path.Path, id api.ClusterID) {
+	diags.AddAttributeError(attr, "Batch AI Cluster Not Found",
+		fmt.Sprintf("The cluster %q does not exist in workspace %q (resource group %q, subscription %q; ID %s).\n\n"+
+			"Check the name, or create the cluster first (batchai_cluster).",
+			id.Name, id.Workspace, id.ResourceGroup, id.SubscriptionID, id))
 }

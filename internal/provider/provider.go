@@ -26,10 +26,12 @@ func New(version string) func() provider.Provider {
 }
 
 // batchaiProvider is the provider. getenv is injectable so that configuration tests need no process-wide
-// environment changes.
+// environment changes, and timing so that tests of waits and recoveries need not wait the real durations
+// (zero durations are the defaults).
 type batchaiProvider struct {
 	version string
 	getenv  func(string) string
+	timing  timing
 }
 
 func (p *batchaiProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -103,7 +105,7 @@ func (p *batchaiProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"auth_method":      string(method),
 		"subscription_id":  s.SubscriptionID,
 	})
-	data := &providerData{client: c, secrets: s.secrets()}
+	data := &providerData{client: c, secrets: s.secrets(), timing: p.timing.withDefaults()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

@@ -1,13 +1,28 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"regexp"
+	"sort"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/vmsize"
 )
+
+// Plan-time checks of arguments: the attribute validators of every schema, and requireOneOf, which the
+// resources' ValidateConfig use for rules that span the attributes of a block. Each error names the
+// attribute (the framework adds the path; the messages repeat it so that it also shows where Terraform
+// prints no source snippet).
 
 // resourceGroupNameMaxLength is ARM's limit for resource group names.
 const resourceGroupNameMaxLength = 90
@@ -29,4 +44,251 @@ func resourceGroupNameValidators() []validator.String {
 		stringvalidator.RegexMatches(api.ResourceGroupNamePattern,
 			fmt.Sprintf("may contain only letters, digits, '-', '_' and '.' (pattern %s)", api.ResourceGroupNamePattern)),
 	}
+}
+
+var (
+	// octalModePattern is a file or directory mode such as 0777.
+	octalModePattern = regexp.MustCompile(`^0[0-7]{3}$`)
+	// keyVaultSecretURLPattern is an https URL of a Key Vault secret, as the service requires.
+	keyVaultSecretURLPattern = regexp.MustCompile(`^https://[^/\s]+/secrets/[^\s]+$`)
+)
+
+// armIDValidator checks that a string is the ARM ID of a resource of the given provider namespace and
+// type path (e.g. "Microsoft.Network", "virtualNetworks", "subnets"), as the service checks every
+// reference; the fixed segments match case-insensitively, like ARM.
+func armIDValidator(namespace string, types ...string) validator.String {
+	pattern := `(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/` + regexp.QuoteMeta(namespace)
+	shape := "/subscriptions/{subscription}/resourceGroups/{group}/providers/" + namespace
+	for _, t := range types {
+		pattern += "/" + regexp.QuoteMeta(t) + "/[^/]+"
+		shape += "/" + t + "/{name}"
+	}
+	return stringvalidator.RegexMatches(regexp.MustCompile(pattern+"$"), "must be an ARM ID of the form "+shape)
+}
+
+func subnetIDValidator() validator.String {
+	return armIDValidator("Microsoft.Network", "virtualNetworks", "subnets")
+}
+
+// clusterVMSizeRejection says why the service would reject size, or "" when it accepts it.
+func clusterVMSizeRejection(size string) string {
+	switch vmsize.Excluded(size) {
+	case vmsize.ExcludedA0:
+		return "Batch AI does not support STANDARD_A0"
+	case vmsize.ExcludedPremiumStorage:
+		return "Batch AI does not support premium-storage VM sizes (the STANDARD_GS, STANDARD_DS and STANDARD_DSV2 series)"
+	}
+	return ""
+}
+
+// supportedVMSize rejects the VM sizes the service rejects, at plan time instead of after the PUT.
+func supportedVMSize() validator.String {
+	return clusterVMSizeValidator{
+		description: "must be a VM size Batch AI supports (not STANDARD_A0, STANDARD_GS*, STANDARD_DS* or STANDARD_DS*_V2)",
+	}
+}
+
+type clusterVMSizeValidator struct{ description }
+
+func (clusterVMSizeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	size := req.ConfigValue.ValueString()
+	if size == "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid VM Size", fmt.Sprintf("Attribute %s must not be empty.", req.Path))
+		return
+	}
+	if why := clusterVMSizeRejection(size); why != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Unsupported VM Size",
+			fmt.Sprintf("Attribute %s is %q: %s. Choose another size, e.g. Standard_NC6 or Standard_D2_v2.", req.Path, size, why))
+	}
+}
+
+// sshPublicKey checks the admin SSH key has the only format Batch AI nodes took: one OpenSSH RSA key line
+// ("ssh-rsa AAAA..."). The message never quotes the key.
+func sshPublicKey() validator.String {
+	return sshPublicKeyValidator{
+		description: "must be an OpenSSH RSA public key (the content of ~/.ssh/id_rsa.pub, starting with 'ssh-rsa ')",
+	}
+}
+
+type sshPublicKeyValidator struct{ description }
+
+func (v sshPublicKeyValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	key := strings.TrimSpace(req.ConfigValue.ValueString())
+	if !strings.HasPrefix(key, "ssh-rsa ") || strings.ContainsAny(key, "\r\n") {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid SSH Public Key",
+			fmt.Sprintf("Attribute %s %s; give the key itself, e.g. file(\"~/.ssh/id_rsa.pub\"), not a path or a private key.",
+				req.Path, v.Description(ctx)))
+	}
+}
+
+// workspaceID checks that a string is a Batch AI workspace ARM ID.
+func workspaceID() validator.String {
+	return workspaceIDValidator{
+		description: "must be a Batch AI workspace ID: /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.BatchAI/workspaces/{workspace}",
+	}
+}
+
+type workspaceIDValidator struct{ description }
+
+func (workspaceIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	id, err := api.ParseWorkspaceID(req.ConfigValue.ValueString())
+	if err == nil {
+		err = api.ValidateName(id.Name)
+	}
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Workspace ID",
+			fmt.Sprintf("Attribute %s must be the ID of a batchai_workspace (usually batchai_workspace.<name>.id): %s", req.Path, err))
+	}
+}
+
+// atLeastSibling requires an int64 attribute to be at least the value of a sibling attribute, e.g.
+// maximum_node_count >= minimum_node_count.
+func atLeastSibling(sibling string) validator.Int64 {
+	return atLeastSiblingValidator{description: description("must be greater than or equal to " + sibling), sibling: sibling}
+}
+
+type atLeastSiblingValidator struct {
+	description
+	sibling string
+}
+
+func (v atLeastSiblingValidator) ValidateInt64(ctx context.Context, req validator.Int64Request, resp *validator.Int64Response) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	siblingPath := req.Path.ParentPath().AtName(v.sibling)
+	var other types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, siblingPath, &other)...)
+	if other.IsNull() || other.IsUnknown() {
+		return
+	}
+	if req.ConfigValue.ValueInt64() < other.ValueInt64() {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Node Count Range",
+			fmt.Sprintf("Attribute %s (%d) must be greater than or equal to %s (%d).",
+				req.Path, req.ConfigValue.ValueInt64(), siblingPath, other.ValueInt64()))
+	}
+}
+
+// atLeastOneNestedBlock requires a present block to hold at least one element in one of its list
+// blocks: an empty mount_volumes {} would send nothing and read back as absent.
+func atLeastOneNestedBlock() validator.Object {
+	return atLeastOneNestedBlockValidator{description: "must contain at least one nested block"}
+}
+
+type atLeastOneNestedBlockValidator struct{ description }
+
+func (atLeastOneNestedBlockValidator) ValidateObject(_ context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	attrs := req.ConfigValue.Attributes()
+	names := make([]string, 0, len(attrs))
+	for name, v := range attrs {
+		names = append(names, name)
+		if l, ok := v.(types.List); ok && (l.IsUnknown() || len(l.Elements()) > 0) {
+			return
+		}
+		if _, ok := v.(types.List); !ok && !v.IsNull() {
+			return
+		}
+	}
+	sort.Strings(names)
+	resp.Diagnostics.AddAttributeError(req.Path, "Empty Block",
+		fmt.Sprintf("Block %s must contain at least one of: %s.", req.Path, strings.Join(names, ", ")))
+}
+
+var (
+	_ validator.String = requiredInBlockValidator{}
+	_ validator.Int64  = requiredInBlockValidator{}
+)
+
+// requiredInBlock makes an attribute of a single nested block required when the block is present. The
+// attribute itself must be Optional: the framework enforces Required even inside an absent single nested
+// block, which would make every optional block mandatory.
+func requiredInBlock() requiredInBlockValidator {
+	return requiredInBlockValidator{description: "required when its block is present"}
+}
+
+type requiredInBlockValidator struct{ description }
+
+func (requiredInBlockValidator) check(ctx context.Context, p path.Path, value attr.Value, config tfsdk.Config, diags *diag.Diagnostics) {
+	if !value.IsNull() {
+		return
+	}
+	var parent types.Object
+	diags.Append(config.GetAttribute(ctx, p.ParentPath(), &parent)...)
+	if parent.IsNull() || parent.IsUnknown() {
+		return
+	}
+	diags.AddAttributeError(p, "Missing Required Argument",
+		fmt.Sprintf("The argument %s is required when the %s block is present.", p, p.ParentPath()))
+}
+
+func (v requiredInBlockValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	v.check(ctx, req.Path, req.ConfigValue, req.Config, &resp.Diagnostics)
+}
+
+func (v requiredInBlockValidator) ValidateInt64(ctx context.Context, req validator.Int64Request, resp *validator.Int64Response) {
+	v.check(ctx, req.Path, req.ConfigValue, req.Config, &resp.Diagnostics)
+}
+
+// named is one value of a block with its attribute name, for requireOneOf.
+type named struct {
+	name  string
+	value attr.Value
+}
+
+// requireOneOf requires at least one of the values in the block at `at` to be set, and with exactlyOne
+// at most one. It reports on the first value set twice, or on the block when none is set.
+func requireOneOf(diags *diag.Diagnostics, at path.Path, exactlyOne bool, kind string, values ...named) {
+	var set []string
+	names := make([]string, 0, len(values))
+	for _, v := range values {
+		if v.value.IsUnknown() || hasUnknownAttribute(v.value) {
+			return
+		}
+		names = append(names, "`"+v.name+"`")
+		if !v.value.IsNull() {
+			set = append(set, v.name)
+		}
+	}
+	list := strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	switch {
+	case len(set) == 0:
+		what := "at least one"
+		if exactlyOne {
+			what = "exactly one"
+		}
+		diags.AddAttributeError(at, "Missing Required Argument",
+			fmt.Sprintf("%s needs %s %s of %s.", at, what, kind, list))
+	case exactlyOne && len(set) > 1:
+		diags.AddAttributeError(at.AtName(set[1]), "Conflicting Arguments",
+			fmt.Sprintf("%s takes exactly one %s of %s, but both %s and %s are set.", at, kind, list,
+				at.AtName(set[0]), at.AtName(set[1])))
+	}
+}
+
+// hasUnknownAttribute reports whether an object has an unknown attribute. A `dynamic` block whose
+// for_each is not known yet (a module input, during validate) arrives as a known object of unknown
+// attributes: it may well not exist, so "exactly one of" must not count it yet.
+func hasUnknownAttribute(v attr.Value) bool {
+	obj, ok := v.(interface{ Attributes() map[string]attr.Value })
+	if !ok || v.IsNull() {
+		return false
+	}
+	for _, a := range obj.Attributes() {
+		if a.IsUnknown() {
+			return true
+		}
+	}
+	return false
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
@@ -24,17 +23,6 @@ func newWorkspaceDataSource() datasource.DataSource { return &workspaceDataSourc
 // workspaceDataSource reads an existing workspace: `az batchai workspace show`.
 type workspaceDataSource struct {
 	dataSourceBase
-}
-
-type workspaceDataSourceModel struct {
-	ID                              types.String `tfsdk:"id"`
-	Name                            types.String `tfsdk:"name"`
-	ResourceGroupName               types.String `tfsdk:"resource_group_name"`
-	Location                        types.String `tfsdk:"location"`
-	Tags                            types.Map    `tfsdk:"tags"`
-	ProvisioningState               types.String `tfsdk:"provisioning_state"`
-	ProvisioningStateTransitionTime types.String `tfsdk:"provisioning_state_transition_time"`
-	CreationTime                    types.String `tfsdk:"creation_time"`
 }
 
 func (d *workspaceDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -90,9 +78,6 @@ func (d *workspaceDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 func (d *workspaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	var m workspaceDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
 	c, ok := d.client(&resp.Diagnostics)
 	if !ok {
 		return
@@ -114,25 +99,6 @@ func (d *workspaceDataSource) Read(ctx context.Context, req datasource.ReadReque
 	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
 }
 
-// flatten reuses the resource's flattening (one per API type) and adapts it to the data source's plain types.
-func (m *workspaceDataSourceModel) flatten(ctx context.Context, id api.WorkspaceID, ws api.Workspace) diag.Diagnostics {
-	var r workspaceResourceModel
-	diags := r.flatten(ctx, id, ws)
-	m.ID, m.Name, m.ResourceGroupName = r.ID, r.Name, r.ResourceGroupName
-	m.Location = types.StringValue(r.Location.ValueString())
-	m.Tags = r.Tags
-	if m.Tags.IsNull() {
-		// A data source answers "no tags" with {} so that lookup() and for expressions work without try().
-		m.Tags = types.MapValueMust(types.StringType, nil)
-	}
-	m.ProvisioningState, m.CreationTime = r.ProvisioningState, r.CreationTime
-	m.ProvisioningStateTransitionTime = types.StringNull()
-	if ws.Properties != nil {
-		m.ProvisioningStateTransitionTime = stringOrNull(ws.Properties.ProvisioningStateTransitionTime)
-	}
-	return diags
-}
-
 // getWorkspaceForDataSource reads a workspace for any data source. A 404 becomes an error on attr that names
 // the workspace, its resource group and subscription, so a typo is found at once.
 func getWorkspaceForDataSource(ctx context.Context, c *client.Client, id api.WorkspaceID, attr path.Path, diags *diag.Diagnostics) (api.Workspace, bool) {
@@ -146,11 +112,4 @@ func getWorkspaceForDataSource(ctx context.Context, c *client.Client, id api.Wor
 		return ws, false
 	}
 	return ws, true
-}
-
-func addWorkspaceNotFoundError(diags *diag.Diagnostics, attr path.Path, id api.WorkspaceID) {
-	diags.AddAttributeError(attr, "Batch AI Workspace Not Found",
-		fmt.Sprintf("The workspace %q does not exist in resource group %q of subscription %q (ID %s).\n\n"+
-			"Check the name and the resource group, or create the workspace first (batchai_workspace).",
-			id.Name, id.ResourceGroup, id.SubscriptionID, id))
 }

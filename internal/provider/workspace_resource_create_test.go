@@ -30,6 +30,10 @@ func TestWorkspaceRecordFailedCreate(t *testing.T) {
 	// Canceled: the recovery GET must not inherit the cancellation.
 	canceled, cancel := context.WithCancel(ctx)
 	cancel()
+	recordFailedCreate := func(id api.WorkspaceID, resp *resource.CreateResponse) {
+		plan := testWorkspacePlan(t, r, id)
+		recoverFailedCreate(canceled, resp, defaultTiming, r.createRecovery(c, id, &plan), waitErr)
+	}
 
 	t.Run("exists: recorded in full, with the error", func(t *testing.T) {
 		id := api.WorkspaceID{SubscriptionID: inst.SubscriptionID, ResourceGroup: inst.ResourceGroup, Name: "ws-accepted"}
@@ -41,7 +45,7 @@ func TestWorkspaceRecordFailedCreate(t *testing.T) {
 			t.Fatal(err)
 		}
 		resp := newCreateResponse(t, r)
-		r.recordFailedCreate(canceled, c, id, testWorkspacePlan(t, r, id), resp, waitErr)
+		recordFailedCreate(id, resp)
 		got := stateModel(t, resp)
 		if got.ID.ValueString() != id.String() || got.ProvisioningState.ValueString() != api.ProvisioningStateSucceeded {
 			t.Errorf("state = %+v", got)
@@ -54,7 +58,7 @@ func TestWorkspaceRecordFailedCreate(t *testing.T) {
 		inst.Emulator.InjectFault(emulator.Fault{Method: http.MethodGet, PathContains: "/workspaces/ws-unknown",
 			Status: http.StatusForbidden, Code: "AuthorizationFailed", Times: -1})
 		resp := newCreateResponse(t, r)
-		r.recordFailedCreate(canceled, c, id, testWorkspacePlan(t, r, id), resp, waitErr)
+		recordFailedCreate(id, resp)
 		got := stateModel(t, resp)
 		if got.ID.ValueString() != id.String() || !got.ProvisioningState.IsNull() || got.Location.ValueString() != "East US" {
 			t.Errorf("state = %+v", got)
@@ -65,7 +69,7 @@ func TestWorkspaceRecordFailedCreate(t *testing.T) {
 	t.Run("nothing was created: nothing is recorded", func(t *testing.T) {
 		id := api.WorkspaceID{SubscriptionID: inst.SubscriptionID, ResourceGroup: inst.ResourceGroup, Name: "ws-never"}
 		resp := newCreateResponse(t, r)
-		r.recordFailedCreate(canceled, c, id, testWorkspacePlan(t, r, id), resp, waitErr)
+		recordFailedCreate(id, resp)
 		if !resp.State.Raw.IsNull() {
 			t.Errorf("state = %v, want none", resp.State.Raw)
 		}

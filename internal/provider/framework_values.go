@@ -2,17 +2,19 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sort"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 )
 
-// Conversions between framework values and the Go values of the wire models, used by the cluster's
-// expanders and flatteners. Null and unknown both become nil: expanders only run on known plans and
-// configurations, and flatteners never produce unknowns.
+// Generic helpers between framework values and the Go values of the wire models, for every expander and
+// flattener, and the object types read from a schema. Null and unknown both become nil: expanders only run
+// on known plans and configurations, and flatteners never produce unknowns.
 
 // objectAs converts a known, non-null object into T, or returns nil (and adds the conversion error).
 // Only its own conversion decides: errors already in diags (an earlier validation) must not hide the
@@ -118,11 +120,66 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// secretValue picks a secret from its classic attribute (plan) or, failing that, its write-only twin
-// (configuration: write-only values are never in the plan).
-func secretValue(classic, writeOnly types.String) *string {
-	if p := stringPtr(classic); p != nil {
-		return p
+// stringOrNull maps an absent or empty API string to null.
+func stringOrNull(p *string) types.String {
+	if p == nil || *p == "" {
+		return types.StringNull()
 	}
-	return stringPtr(writeOnly)
+	return types.StringValue(*p)
 }
+
+// at returns items[i], or the zero value past the end.
+func at[T any](items []T, i int) T {
+	if i < len(items) {
+		return items[i]
+	}
+	var zero T
+	return zero
+}
+
+// same returns v: the element builder of a flattener whose caller needs nothing added.
+func same[T any](v T) T { return v }
+
+// typedSchema is a resource or data source schema, which can tell the type of the value at a path.
+type typedSchema interface {
+	TypeAtPath(ctx context.Context, p path.Path) (attr.Type, diag.Diagnostics)
+}
+
+// objectAttrTypesAt returns the attribute types of the object at p in s: a single nested block or attribute,
+// or the elements of a list of them. The schema is the one place these types are written: models read
+// them from there (see the init of cluster_models.go). A path that names no object is a bug in the provider,
+// which panics when the package initialises, so that every test finds it.
+func objectAttrTypesAt(s typedSchema, p path.Path) map[string]attr.Type {
+	t, diags := s.TypeAtPath(context.Background(), p)
+	if diags.HasError() {
+		panic(fmt.Sprintf("provider: no type at %s: %v", p, diags))
+	}
+	if l, ok := t.(attr.TypeWithElementType); ok {
+		t = l.ElementType()
+	}
+	obj, ok := t.(attr.TypeWithAttributeTypes)
+	if !ok {
+		panic(fmt.Sprintf("provider: %s is a %s, not an object or a list of objects", p, t))
+	}
+	return obj.AttributeTypes()
+}
+
+// elementAttrTypes returns the attribute types of the elements of the list attribute name of an object type.
+func elementAttrTypes(attrTypes map[string]attr.Type, name string) map[string]attr.Type {
+	l, ok := attrTypes[name].(attr.TypeWithElementType)
+	if !ok {
+		panic(fmt.Sprintf("provider: %s is not a list", name))
+	}
+	obj, ok := l.ElementType().(attr.TypeWithAttributeTypes)
+	if !ok {
+		panic(fmt.Sprintf("provider: the elements of %s are not objects", name))
+	}
+	return obj.AttributeTypes()
+}
+
+// description is the Description and MarkdownDescription of a validator or plan modifier, from one text.
+type description string
+
+func (d description) Description(context.Context) string { return string(d) }
+
+func (d description) MarkdownDescription(context.Context) string { return string(d) }

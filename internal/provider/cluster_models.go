@@ -1,14 +1,20 @@
 package provider
 
 import (
+	"context"
+
+	datasourcetimeouts "github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// The tfsdk models of batchai_cluster. Nested blocks are held as types.Object / types.List rather than
-// pointers to structs so that plans with unknown values (ModifyPlan, validators) can be read without
-// errors; the objectAs/listAs helpers convert them where a known value is needed.
+// The tfsdk models of batchai_cluster and of the cluster data sources (batchai_cluster, batchai_clusters,
+// batchai_cluster_nodes), and the object types of their nested values. Nested blocks are held as
+// types.Object / types.List rather than pointers to structs so that plans with unknown values (ModifyPlan,
+// validators) can be read without errors; the objectAs/listAs helpers convert them where a known value is
+// needed.
 //
 // Models of API-visible values (clusterXModel) are shared with the cluster data source. The resource's
 // variants (clusterXResourceModel) embed them and add the secrets the API never returns and their
@@ -187,124 +193,130 @@ type clusterErrorModel struct {
 	Details types.Map    `tfsdk:"details"`
 }
 
-// Object types of the models above. They must agree with the schema; TestClusterResourceSchemaTypes
-// compares each with the type the schema declares at its path, so a drift fails a test, not a plan.
+// clusterStateModel is the read-only state of a cluster, shared by batchai_cluster and batchai_clusters.
+type clusterStateModel struct {
+	ID                              types.String `tfsdk:"id"`
+	VMSize                          types.String `tfsdk:"vm_size"`
+	VMPriority                      types.String `tfsdk:"vm_priority"`
+	AllocationState                 types.String `tfsdk:"allocation_state"`
+	AllocationStateTransitionTime   types.String `tfsdk:"allocation_state_transition_time"`
+	CurrentNodeCount                types.Int64  `tfsdk:"current_node_count"`
+	NodeStateCounts                 types.Object `tfsdk:"node_state_counts"`
+	ProvisioningState               types.String `tfsdk:"provisioning_state"`
+	ProvisioningStateTransitionTime types.String `tfsdk:"provisioning_state_transition_time"`
+	CreationTime                    types.String `tfsdk:"creation_time"`
+}
+
+// clusterDataSourceModel is the batchai_cluster data source: everything the API returns of a cluster.
+type clusterDataSourceModel struct {
+	Name        types.String `tfsdk:"name"`
+	WorkspaceID types.String `tfsdk:"workspace_id"`
+	clusterStateModel
+	ScaleSettings       types.Object `tfsdk:"scale_settings"`
+	ImageReference      types.Object `tfsdk:"image_reference"`
+	UserAccount         types.Object `tfsdk:"user_account"`
+	SubnetID            types.String `tfsdk:"subnet_id"`
+	SetupTask           types.Object `tfsdk:"setup_task"`
+	MountVolumes        types.Object `tfsdk:"mount_volumes"`
+	PerformanceCounters types.Object `tfsdk:"performance_counters"`
+	Errors              types.List   `tfsdk:"errors"`
+}
+
+// clustersDataSourceModel is the batchai_clusters data source.
+type clustersDataSourceModel struct {
+	WorkspaceID types.String `tfsdk:"workspace_id"`
+	ID          types.String `tfsdk:"id"`
+	Clusters    types.List   `tfsdk:"clusters"`
+}
+
+// clusterSummaryModel is one row of batchai_clusters: the CLI table's columns and a little more.
+type clusterSummaryModel struct {
+	Name types.String `tfsdk:"name"`
+	clusterStateModel
+}
+
+// clusterNodesDataSourceModel is the batchai_cluster_nodes data source.
+type clusterNodesDataSourceModel struct {
+	ClusterID        types.String             `tfsdk:"cluster_id"`
+	WaitForNodeCount types.Int64              `tfsdk:"wait_for_node_count"`
+	ID               types.String             `tfsdk:"id"`
+	AdminUserName    types.String             `tfsdk:"admin_user_name"`
+	Nodes            types.List               `tfsdk:"nodes"`
+	Timeouts         datasourcetimeouts.Value `tfsdk:"timeouts"`
+}
+
+// clusterNodeModel is one node of batchai_cluster_nodes, with the command that reaches it.
+type clusterNodeModel struct {
+	NodeID     types.String `tfsdk:"node_id"`
+	IPAddress  types.String `tfsdk:"ip_address"`
+	Port       types.Int64  `tfsdk:"port"`
+	SSHCommand types.String `tfsdk:"ssh_command"`
+}
+
+// The object types of the nested models, read from the schemas when the package initialises (init below):
+// the schemas are the one place they are written. Types shared by the resource and the data sources
+// (scale settings, image, node counts, errors, Key Vault references, file server and unmanaged mounts) are
+// the resource's; the data sources declare the same attributes, which TestClusterDataSourceTypesMatchResource
+// checks.
 var (
-	clusterManualScaleAttrTypes = map[string]attr.Type{
-		"target_node_count":        types.Int64Type,
-		"node_deallocation_option": types.StringType,
-	}
-	clusterAutoScaleAttrTypes = map[string]attr.Type{
-		"minimum_node_count": types.Int64Type,
-		"maximum_node_count": types.Int64Type,
-		"initial_node_count": types.Int64Type,
-	}
-	clusterScaleSettingsAttrTypes = map[string]attr.Type{
-		"manual":     types.ObjectType{AttrTypes: clusterManualScaleAttrTypes},
-		"auto_scale": types.ObjectType{AttrTypes: clusterAutoScaleAttrTypes},
-	}
-	clusterImageReferenceAttrTypes = map[string]attr.Type{
-		"publisher":                types.StringType,
-		"offer":                    types.StringType,
-		"sku":                      types.StringType,
-		"version":                  types.StringType,
-		"virtual_machine_image_id": types.StringType,
-	}
-	clusterKeyVaultSecretReferenceAttrTypes = map[string]attr.Type{
-		"source_vault_id": types.StringType,
-		"secret_url":      types.StringType,
-	}
-	clusterSecretReferenceAttrTypes = map[string]attr.Type{
-		"name":            types.StringType,
-		"source_vault_id": types.StringType,
-		"secret_url":      types.StringType,
-	}
-	clusterNodeStateCountsAttrTypes = map[string]attr.Type{
-		"idle":      types.Int64Type,
-		"running":   types.Int64Type,
-		"preparing": types.Int64Type,
-		"unusable":  types.Int64Type,
-		"leaving":   types.Int64Type,
-	}
-	clusterErrorAttrTypes = map[string]attr.Type{
-		"code":    types.StringType,
-		"message": types.StringType,
-		"details": types.MapType{ElemType: types.StringType},
-	}
-	clusterFileServerMountAttrTypes = map[string]attr.Type{
-		"file_server_id":      types.StringType,
-		"relative_mount_path": types.StringType,
-		"source_directory":    types.StringType,
-		"mount_options":       types.StringType,
-	}
-	clusterUnmanagedFileSystemAttrTypes = map[string]attr.Type{
-		"mount_command":       types.StringType,
-		"relative_mount_path": types.StringType,
-	}
+	clusterScaleSettingsAttrTypes           map[string]attr.Type
+	clusterManualScaleAttrTypes             map[string]attr.Type
+	clusterAutoScaleAttrTypes               map[string]attr.Type
+	clusterImageReferenceAttrTypes          map[string]attr.Type
+	clusterKeyVaultSecretReferenceAttrTypes map[string]attr.Type
+	clusterSecretReferenceAttrTypes         map[string]attr.Type
+	clusterNodeStateCountsAttrTypes         map[string]attr.Type
+	clusterErrorAttrTypes                   map[string]attr.Type
+	clusterFileServerMountAttrTypes         map[string]attr.Type
+	clusterUnmanagedFileSystemAttrTypes     map[string]attr.Type
+
+	// The resource's own: API-visible attributes plus the secrets and their write-only twins.
+	clusterUserAccountResourceAttrTypes         map[string]attr.Type
+	clusterSetupTaskResourceAttrTypes           map[string]attr.Type
+	clusterAzureFileShareResourceAttrTypes      map[string]attr.Type
+	clusterAzureBlobFileSystemResourceAttrTypes map[string]attr.Type
+	clusterMountVolumesResourceAttrTypes        map[string]attr.Type
+	clusterPerformanceCountersResourceAttrTypes map[string]attr.Type
+
+	// The data sources' own: no secrets.
+	clusterUserAccountAttrTypes         map[string]attr.Type
+	clusterSetupTaskAttrTypes           map[string]attr.Type
+	clusterMountVolumesAttrTypes        map[string]attr.Type
+	clusterPerformanceCountersAttrTypes map[string]attr.Type
+	clusterSummaryAttrTypes             map[string]attr.Type
+	clusterNodeAttrTypes                map[string]attr.Type
 )
 
-// Resource-only object types: the API-visible attributes plus keys and their write-only twins.
-var (
-	clusterAccountKeyAttrTypes = map[string]attr.Type{
-		"account_key":            types.StringType,
-		"account_key_wo":         types.StringType,
-		"account_key_wo_version": types.Int64Type,
-	}
-	clusterUserAccountResourceAttrTypes = map[string]attr.Type{
-		"admin_user_name":                      types.StringType,
-		"admin_user_ssh_public_key":            types.StringType,
-		"admin_user_ssh_public_key_wo":         types.StringType,
-		"admin_user_ssh_public_key_wo_version": types.Int64Type,
-		"admin_user_password":                  types.StringType,
-		"admin_user_password_wo":               types.StringType,
-		"admin_user_password_wo_version":       types.Int64Type,
-	}
-	clusterSetupTaskResourceAttrTypes = map[string]attr.Type{
-		"command_line":            types.StringType,
-		"environment_variables":   types.MapType{ElemType: types.StringType},
-		"secret_reference":        types.ListType{ElemType: types.ObjectType{AttrTypes: clusterSecretReferenceAttrTypes}},
-		"std_out_err_path_prefix": types.StringType,
-		"std_out_err_path_suffix": types.StringType,
-		"secrets":                 types.MapType{ElemType: types.StringType},
-		"secrets_wo":              types.MapType{ElemType: types.StringType},
-		"secrets_wo_version":      types.Int64Type,
-	}
-	clusterAzureFileShareResourceAttrTypes = mergeAttrTypes(map[string]attr.Type{
-		"account_name":                 types.StringType,
-		"azure_file_url":               types.StringType,
-		"account_key_secret_reference": types.ObjectType{AttrTypes: clusterKeyVaultSecretReferenceAttrTypes},
-		"relative_mount_path":          types.StringType,
-		"file_mode":                    types.StringType,
-		"directory_mode":               types.StringType,
-	}, clusterAccountKeyAttrTypes)
-	clusterAzureBlobFileSystemResourceAttrTypes = mergeAttrTypes(map[string]attr.Type{
-		"account_name":                 types.StringType,
-		"container_name":               types.StringType,
-		"account_key_secret_reference": types.ObjectType{AttrTypes: clusterKeyVaultSecretReferenceAttrTypes},
-		"relative_mount_path":          types.StringType,
-		"mount_options":                types.StringType,
-	}, clusterAccountKeyAttrTypes)
-	clusterMountVolumesResourceAttrTypes = map[string]attr.Type{
-		"azure_file_share":       types.ListType{ElemType: types.ObjectType{AttrTypes: clusterAzureFileShareResourceAttrTypes}},
-		"azure_blob_file_system": types.ListType{ElemType: types.ObjectType{AttrTypes: clusterAzureBlobFileSystemResourceAttrTypes}},
-		"file_server":            types.ListType{ElemType: types.ObjectType{AttrTypes: clusterFileServerMountAttrTypes}},
-		"unmanaged_file_system":  types.ListType{ElemType: types.ObjectType{AttrTypes: clusterUnmanagedFileSystemAttrTypes}},
-	}
-	clusterPerformanceCountersResourceAttrTypes = map[string]attr.Type{
-		"app_insights_component_id":            types.StringType,
-		"instrumentation_key_secret_reference": types.ObjectType{AttrTypes: clusterKeyVaultSecretReferenceAttrTypes},
-		"instrumentation_key":                  types.StringType,
-		"instrumentation_key_wo":               types.StringType,
-		"instrumentation_key_wo_version":       types.Int64Type,
-	}
-)
+// init reads the object types from the schemas. It is an init function rather than variable initialisers
+// because the schemas refer (through plan modifiers) to code that uses these types.
+func init() {
+	ctx := context.Background()
+	r := clusterResourceSchema(ctx)
+	at := func(p path.Path) map[string]attr.Type { return objectAttrTypesAt(r, p) }
+	scale, mounts := path.Root("scale_settings"), path.Root("mount_volumes")
+	clusterScaleSettingsAttrTypes = at(scale)
+	clusterManualScaleAttrTypes = at(scale.AtName("manual"))
+	clusterAutoScaleAttrTypes = at(scale.AtName("auto_scale"))
+	clusterImageReferenceAttrTypes = at(path.Root("image_reference"))
+	clusterKeyVaultSecretReferenceAttrTypes = at(path.Root("performance_counters").AtName("instrumentation_key_secret_reference"))
+	clusterSecretReferenceAttrTypes = at(path.Root("setup_task").AtName("secret_reference"))
+	clusterNodeStateCountsAttrTypes = at(path.Root("node_state_counts"))
+	clusterErrorAttrTypes = at(path.Root("errors"))
+	clusterFileServerMountAttrTypes = at(mounts.AtName("file_server"))
+	clusterUnmanagedFileSystemAttrTypes = at(mounts.AtName("unmanaged_file_system"))
 
-func mergeAttrTypes(maps ...map[string]attr.Type) map[string]attr.Type {
-	out := map[string]attr.Type{}
-	for _, m := range maps {
-		for k, v := range m {
-			out[k] = v
-		}
-	}
-	return out
+	clusterUserAccountResourceAttrTypes = at(path.Root("user_account"))
+	clusterSetupTaskResourceAttrTypes = at(path.Root("setup_task"))
+	clusterAzureFileShareResourceAttrTypes = at(mounts.AtName("azure_file_share"))
+	clusterAzureBlobFileSystemResourceAttrTypes = at(mounts.AtName("azure_blob_file_system"))
+	clusterMountVolumesResourceAttrTypes = at(mounts)
+	clusterPerformanceCountersResourceAttrTypes = at(path.Root("performance_counters"))
+
+	d := clusterDataSourceSchema()
+	clusterUserAccountAttrTypes = objectAttrTypesAt(d, path.Root("user_account"))
+	clusterSetupTaskAttrTypes = objectAttrTypesAt(d, path.Root("setup_task"))
+	clusterMountVolumesAttrTypes = objectAttrTypesAt(d, mounts)
+	clusterPerformanceCountersAttrTypes = objectAttrTypesAt(d, path.Root("performance_counters"))
+	clusterSummaryAttrTypes = objectAttrTypesAt(clustersDataSourceSchema(), path.Root("clusters"))
+	clusterNodeAttrTypes = objectAttrTypesAt(clusterNodesDataSourceSchema(ctx), path.Root("nodes"))
 }

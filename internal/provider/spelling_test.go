@@ -22,34 +22,27 @@ func TestNormalizeLocation(t *testing.T) {
 	}
 }
 
-func TestNormalizedStringValue_semanticEquality(t *testing.T) {
+// TestKeepSpelling is the read half of keeping the configured spelling: what the API answers in another
+// spelling of the same value keeps the prior spelling; anything else is the API's.
+func TestKeepSpelling(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	eq, diags := newLocationValue("East US").StringSemanticEquals(ctx, newLocationValue("eastus"))
-	if diags.HasError() || !eq {
-		t.Errorf("East US vs eastus: equal=%v diags=%v", eq, diags)
-	}
-	eq, _ = newLocationValue("East US").StringSemanticEquals(ctx, newLocationValue("eastus2"))
-	if eq {
-		t.Error("East US vs eastus2 must differ")
-	}
-	if newLocationValue("East US").Equal(newLocationValue("eastus")) {
-		t.Error("Equal is exact: Terraform must still see the configured spelling")
-	}
-	if newLocationValue("x").Equal(normalizeCaseInsensitive.Value("x")) {
-		t.Error("a location is never equal to a value of another kind")
-	}
-	if _, diags := newLocationValue("x").StringSemanticEquals(ctx, types.StringValue("x")); !diags.HasError() {
-		t.Error("comparing with a foreign type must report a provider bug")
-	}
-	// Round trip through the type, as the framework does when reading state.
-	tfv, err := newLocationValue("East US").ToTerraformValue(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := locationType.ValueFromTerraform(ctx, tfv)
-	if err != nil || !v.Equal(newLocationValue("East US")) {
-		t.Errorf("round trip: %v, %v", v, err)
+	s := types.StringValue
+	for name, tc := range map[string]struct {
+		kind           normalizeKind
+		prior, fromAPI types.String
+		want           types.String
+	}{
+		"location respelled":      {normalizeLocation, s("East US"), s("eastus"), s("East US")},
+		"location changed":        {normalizeLocation, s("East US"), s("eastus2"), s("eastus2")},
+		"size in another case":    {normalizeCaseInsensitive, s("standard_nc6"), s("STANDARD_NC6"), s("standard_nc6")},
+		"case is not a location":  {normalizeCaseInsensitive, s("East US"), s("eastus"), s("eastus")},
+		"import takes the API's":  {normalizeLocation, types.StringNull(), s("eastus"), s("eastus")},
+		"unknown takes the API's": {normalizeCaseInsensitive, types.StringUnknown(), s("STANDARD_NC6"), s("STANDARD_NC6")},
+		"absent in the API":       {normalizeCaseInsensitive, s("/subnets/a"), types.StringNull(), types.StringNull()},
+	} {
+		if got := keepSpelling(tc.kind, tc.prior, tc.fromAPI); !got.Equal(tc.want) {
+			t.Errorf("%s: got %s, want %s", name, got, tc.want)
+		}
 	}
 }
 

@@ -1,54 +1,15 @@
 package provider
 
 import (
-	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 )
 
-// The computed attributes that describe a cluster in the batchai_cluster and batchai_clusters data sources.
+// The computed attributes that describe a cluster in the batchai_cluster and batchai_clusters data sources
+// (their required arguments are in cluster_data_source.go and clusters_data_source.go).
 // They mirror the resource's blocks minus the secrets the API never returns, as nested attributes (a data
 // source has no configurable blocks), so `data.batchai_cluster.x.mount_volumes.azure_file_share[0].account_name`
 // reads exactly like the resource's `batchai_cluster.x.mount_volumes.azure_file_share[0].account_name`.
-
-// Data-source object types of the nested values that differ from the resource's (no secrets).
-var (
-	clusterUserAccountAttrTypes = map[string]attr.Type{
-		"admin_user_name": types.StringType,
-	}
-	clusterSetupTaskAttrTypes = map[string]attr.Type{
-		"command_line":            types.StringType,
-		"environment_variables":   types.MapType{ElemType: types.StringType},
-		"secret_reference":        types.ListType{ElemType: types.ObjectType{AttrTypes: clusterSecretReferenceAttrTypes}},
-		"std_out_err_path_prefix": types.StringType,
-		"std_out_err_path_suffix": types.StringType,
-	}
-	clusterAzureFileShareAttrTypes = map[string]attr.Type{
-		"account_name":                 types.StringType,
-		"azure_file_url":               types.StringType,
-		"account_key_secret_reference": types.ObjectType{AttrTypes: clusterKeyVaultSecretReferenceAttrTypes},
-		"relative_mount_path":          types.StringType,
-		"file_mode":                    types.StringType,
-		"directory_mode":               types.StringType,
-	}
-	clusterAzureBlobFileSystemAttrTypes = map[string]attr.Type{
-		"account_name":                 types.StringType,
-		"container_name":               types.StringType,
-		"account_key_secret_reference": types.ObjectType{AttrTypes: clusterKeyVaultSecretReferenceAttrTypes},
-		"relative_mount_path":          types.StringType,
-		"mount_options":                types.StringType,
-	}
-	clusterMountVolumesAttrTypes = map[string]attr.Type{
-		"azure_file_share":       types.ListType{ElemType: types.ObjectType{AttrTypes: clusterAzureFileShareAttrTypes}},
-		"azure_blob_file_system": types.ListType{ElemType: types.ObjectType{AttrTypes: clusterAzureBlobFileSystemAttrTypes}},
-		"file_server":            types.ListType{ElemType: types.ObjectType{AttrTypes: clusterFileServerMountAttrTypes}},
-		"unmanaged_file_system":  types.ListType{ElemType: types.ObjectType{AttrTypes: clusterUnmanagedFileSystemAttrTypes}},
-	}
-	clusterPerformanceCountersAttrTypes = map[string]attr.Type{
-		"app_insights_component_id":            types.StringType,
-		"instrumentation_key_secret_reference": types.ObjectType{AttrTypes: clusterKeyVaultSecretReferenceAttrTypes},
-	}
-)
 
 func computedString(description string) schema.StringAttribute {
 	return schema.StringAttribute{Computed: true, MarkdownDescription: description}
@@ -191,5 +152,12 @@ func clusterDataSourceAttributes() map[string]schema.Attribute {
 			MarkdownDescription: "Additional details, by name.",
 		},
 	})
+	return attrs
+}
+
+// clusterSummaryAttributes are a row of batchai_clusters: the cluster's name and its read-only state.
+func clusterSummaryAttributes() map[string]schema.Attribute {
+	attrs := clusterStateDataSourceAttributes()
+	attrs["name"] = computedString("The name of the cluster.")
 	return attrs
 }

@@ -13,30 +13,39 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
-// TestClusterResourceSchemaTypes keeps the hand-written object types of cluster_resource_model.go in
-// step with the schema: a mismatch would otherwise only show as a failed plan.
-func TestClusterResourceSchemaTypes(t *testing.T) {
+// TestClusterSchemaTypesAgree: the schemas are valid, and the nested object types the resource and the data
+// sources share (their flatteners build them with the resource's types, read from its schema) are the same
+// in every schema that declares them; a difference would otherwise only show as a failed read.
+func TestClusterSchemaTypesAgree(t *testing.T) {
 	ctx := context.Background()
-	s := clusterResourceSchema(ctx)
-	if diags := s.ValidateImplementation(ctx); diags.HasError() {
-		t.Fatalf("schema: %v", diags)
+	r := clusterResourceSchema(ctx)
+	if diags := r.ValidateImplementation(ctx); diags.HasError() {
+		t.Fatalf("resource schema: %v", diags)
 	}
-	for name, want := range map[string]attr.Type{
-		"scale_settings":       types.ObjectType{AttrTypes: clusterScaleSettingsAttrTypes},
-		"image_reference":      types.ObjectType{AttrTypes: clusterImageReferenceAttrTypes},
-		"user_account":         types.ObjectType{AttrTypes: clusterUserAccountResourceAttrTypes},
-		"setup_task":           types.ObjectType{AttrTypes: clusterSetupTaskResourceAttrTypes},
-		"mount_volumes":        types.ObjectType{AttrTypes: clusterMountVolumesResourceAttrTypes},
-		"performance_counters": types.ObjectType{AttrTypes: clusterPerformanceCountersResourceAttrTypes},
-		"node_state_counts":    types.ObjectType{AttrTypes: clusterNodeStateCountsAttrTypes},
-		"errors":               types.ListType{ElemType: types.ObjectType{AttrTypes: clusterErrorAttrTypes}},
+	d := clusterDataSourceSchema()
+	list := clustersDataSourceSchema()
+	mounts := path.Root("mount_volumes")
+	for _, tc := range []struct {
+		schema typedSchema
+		at     path.Path
+		want   map[string]attr.Type
+	}{
+		{d, path.Root("scale_settings"), clusterScaleSettingsAttrTypes},
+		{d, path.Root("image_reference"), clusterImageReferenceAttrTypes},
+		{d, path.Root("node_state_counts"), clusterNodeStateCountsAttrTypes},
+		{d, path.Root("errors").AtListIndex(0), clusterErrorAttrTypes},
+		{d, path.Root("setup_task").AtName("secret_reference").AtListIndex(0), clusterSecretReferenceAttrTypes},
+		{d, path.Root("performance_counters").AtName("instrumentation_key_secret_reference"), clusterKeyVaultSecretReferenceAttrTypes},
+		{d, mounts.AtName("azure_file_share").AtListIndex(0).AtName("account_key_secret_reference"), clusterKeyVaultSecretReferenceAttrTypes},
+		{d, mounts.AtName("azure_blob_file_system").AtListIndex(0).AtName("account_key_secret_reference"), clusterKeyVaultSecretReferenceAttrTypes},
+		{d, mounts.AtName("file_server").AtListIndex(0), clusterFileServerMountAttrTypes},
+		{d, mounts.AtName("unmanaged_file_system").AtListIndex(0), clusterUnmanagedFileSystemAttrTypes},
+		{list, path.Root("clusters").AtListIndex(0).AtName("node_state_counts"), clusterNodeStateCountsAttrTypes},
+		{r, mounts.AtName("azure_file_share").AtListIndex(0).AtName("account_key_secret_reference"), clusterKeyVaultSecretReferenceAttrTypes},
 	} {
-		got, diags := s.TypeAtPath(ctx, path.Root(name))
-		if diags.HasError() {
-			t.Fatalf("%s: %v", name, diags)
-		}
+		got, want := types.ObjectType{AttrTypes: objectAttrTypesAt(tc.schema, tc.at)}, types.ObjectType{AttrTypes: tc.want}
 		if !got.Equal(want) {
-			t.Errorf("%s: schema type\n%s\nmodel type\n%s", name, got, want)
+			t.Errorf("%s: schema type\n%s\nshared type\n%s", tc.at, got, want)
 		}
 	}
 }

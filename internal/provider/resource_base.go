@@ -1,0 +1,370 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
+)
+
+// What every resource shares: the provider's data and how a resource gets it (resourceBase, and its data
+// source twin), the timeouts block, and the lifecycle steps every resource takes the same way: how Read,
+// Update and Delete start (scopeOperation), a resource gone from Azure (removeIfGone), the check before a
+// create (checkCreatable), deletion (deleteAndWait), the recovery of a create that was accepted but did not
+// finish (recoverFailedCreate), and the one polling loop of every wait (pollUntil).
+
+// providerData is what the provider hands to every resource and data source.
+type providerData struct {
+	client  *client.Client
+	secrets []string // Configured secret values, masked in every log line.
+	timing  timing
+}
+
+// timing holds the durations the provider's own waits and recoveries use, so that tests can shorten them
+// (batchaiProvider.timing, or the timing the waits take). How often waits poll is the client's poll
+// frequency, which the provider's poll_interval sets.
+type timing struct {
+	// notFoundGrace is how long a cluster that was just created or resized may read as 404 (ARM's eventual
+	// consistency) before a wait believes it.
+	notFoundGrace time.Duration
+	// recoveryTimeout bounds the read that records an accepted create, or update, after its wait failed. It
+	// runs on a context detached from the apply, which may have been interrupted.
+	recoveryTimeout time.Duration
+	// explainTimeout bounds the read that explains why a wait for cluster nodes failed.
+	explainTimeout time.Duration
+}
+
+// defaultTiming is the timing of a real provider.
+var defaultTiming = timing{
+	notFoundGrace:   30 * time.Second,
+	recoveryTimeout: 2 * time.Minute,
+	explainTimeout:  30 * time.Second,
+}
+
+// withDefaults fills every unset duration of t from defaultTiming.
+func (t timing) withDefaults() timing {
+	if t.notFoundGrace <= 0 {
+		t.notFoundGrace = defaultTiming.notFoundGrace
+	}
+	if t.recoveryTimeout <= 0 {
+		t.recoveryTimeout = defaultTiming.recoveryTimeout
+	}
+	if t.explainTimeout <= 0 {
+		t.explainTimeout = defaultTiming.explainTimeout
+	}
+	return t
+}
+
+// Default operation timeouts, as azurerm and azapi use them; users override them in a `timeouts` block.
+const (
+	defaultCreateTimeout = 30 * time.Minute
+	defaultReadTimeout   = 5 * time.Minute
+	defaultUpdateTimeout = 30 * time.Minute
+	defaultDeleteTimeout = 30 * time.Minute
+)
+
+// timeoutsBlock is the `timeouts` block of every resource, documenting the defaults above.
+func timeoutsBlock(ctx context.Context) schema.Block {
+	d := func(op string, def time.Duration) string {
+		return fmt.Sprintf("How long to wait for the %s, as a duration such as `30s` or `1h30m`. Defaults to `%s`.",
+			op, shortDuration(def))
+	}
+	return timeouts.Block(ctx, timeouts.Opts{
+		Create: true, CreateDescription: d("resource to be created", defaultCreateTimeout),
+		Read: true, ReadDescription: d("resource to be read (during refresh and plan)", defaultReadTimeout),
+		Update: true, UpdateDescription: d("resource to be updated", defaultUpdateTimeout),
+		Delete: true, DeleteDescription: d("resource to be deleted", defaultDeleteTimeout),
+	})
+}
+
+// shortDuration prints 30m rather than Go's 30m0s.
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// providerDataHolder is what resourceBase and dataSourceBase share: the provider's data, once Configure has
+// run, and the helpers every CRUD or Read method starts with.
+type providerDataHolder struct {
+	data *providerData
+}
+
+// configure stores the provider's data. Configure is also called before the provider is configured
+// (validation), with nil ProviderData, which is not an error. what is "Resource" or "Data Source".
+func (h *providerDataHolder) configure(data any, what string, diags *diag.Diagnostics) {
+	if data == nil {
+		return
+	}
+	d, ok := data.(*providerData)
+	if !ok {
+		diags.AddError(fmt.Sprintf("Unexpected %s Configure Type", what),
+			fmt.Sprintf("Expected *provider.providerData, got: %T. Please report this issue to the provider developers.", data))
+		return
+	}
+	h.data = d
+}
+
+// client returns the ARM client. It is false when diags already hold an error (reading the plan, state or
+// configuration failed), and reports a provider bug when Configure never ran.
+func (h *providerDataHolder) client(diags *diag.Diagnostics) (*client.Client, bool) {
+	if diags.HasError() {
+		return nil, false
+	}
+	if h.data == nil || h.data.client == nil {
+		diags.AddError("Provider Not Configured",
+			"The Batch AI client is missing. This is always a bug in the provider code and should be reported to the provider developers.")
+		return nil, false
+	}
+	return h.data.client, true
+}
+
+// timing returns the provider's timing, or the defaults before the provider is configured.
+func (h *providerDataHolder) timing() timing {
+	if h.data == nil {
+		return defaultTiming
+	}
+	return h.data.timing
+}
+
+// logContext prepares ctx for a CRUD or Read method: the provider's secret masks plus a resource_id field on
+// every log line. id may be empty (before creation).
+func (h *providerDataHolder) logContext(ctx context.Context, id string) context.Context {
+	var secrets []string
+	if h.data != nil {
+		secrets = h.data.secrets
+	}
+	ctx = withLogMasks(ctx, secrets)
+	if id != "" {
+		ctx = tflog.SetField(ctx, "resource_id", id)
+	}
+	return ctx
+}
+
+// resourceBase is embedded by every resource. It implements Configure once, so resources never repeat the
+// type check.
+type resourceBase struct {
+	providerDataHolder
+}
+
+// Configure stores the provider's data.
+func (b *resourceBase) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	b.configure(req.ProviderData, "Resource", &resp.Diagnostics)
+}
+
+// dataSourceBase is the data source twin of resourceBase.
+type dataSourceBase struct {
+	providerDataHolder
+}
+
+// Configure stores the provider's data.
+func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	b.configure(req.ProviderData, "Data Source", &resp.Diagnostics)
+}
+
+// scopeOperation is how every Read, Update and Delete starts, once it has read its state (and plan) into
+// diags: it gets the client, parses the ARM ID kept in state, names it in every log line of ctx, and bounds
+// ctx by the operation's timeout (from the timeouts block, or fallback). ok is false when a diagnostic says
+// why the operation cannot go on; cancel is always safe to call.
+func scopeOperation[ID fmt.Stringer](ctx context.Context, b *resourceBase, diags *diag.Diagnostics, kind, rawID string,
+	parse func(string) (ID, error), timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	fallback time.Duration) (_ context.Context, cancel context.CancelFunc, c *client.Client, id ID, ok bool) {
+	cancel = func() {}
+	if c, ok = b.client(diags); !ok {
+		return ctx, cancel, nil, id, false
+	}
+	id, err := parse(rawID)
+	if err != nil {
+		addInvalidStateIDError(diags, kind, err)
+		return ctx, cancel, nil, id, false
+	}
+	ctx = b.logContext(ctx, id.String())
+	d, timeoutDiags := timeout(ctx, fallback)
+	diags.Append(timeoutDiags...)
+	if diags.HasError() {
+		return ctx, cancel, nil, id, false
+	}
+	ctx, cancel = context.WithTimeout(ctx, d)
+	return ctx, cancel, c, id, true
+}
+
+// Resources being deleted. ARM keeps answering GET for a deleted workspace or cluster, with
+// provisioning_state "deleting", until the deletion finishes (minutes for a cluster whose nodes must
+// leave). Such a resource is as good as gone: Read drops it from state so that the plan recreates it
+// (a drift check exits 2, not 0), and Create waits for the deletion to finish before its PUT, which the
+// service would refuse (409) meanwhile.
+
+// isDeleting reports whether a provisioning state says the resource is being deleted.
+func isDeleting(provisioningState *string) bool {
+	return strings.EqualFold(api.Deref(provisioningState), api.ProvisioningStateDeleting)
+}
+
+// removeIfGone ends a Read whose resource is gone, or being deleted (as good as gone): it is removed
+// from state, without an error, so that the next plan recreates it.
+func removeIfGone(ctx context.Context, resp *resource.ReadResponse, what string, err error, provisioningState *string) bool {
+	switch {
+	case client.IsNotFound(err):
+		tflog.Warn(ctx, what+" not found; removing it from state so that the next apply recreates it")
+	case err == nil && isDeleting(provisioningState):
+		tflog.Warn(ctx, what+" is being deleted; removing it from state so that the next apply recreates it")
+	default:
+		return false
+	}
+	resp.State.RemoveResource(ctx)
+	return true
+}
+
+// errStillExists says that a resource Create waited for turned out to exist and not to be deleting.
+var errStillExists = errors.New("it exists and is not being deleted")
+
+// waitUntilDeleted polls get (which returns the resource's provisioning state) at the provider's poll
+// interval until the resource is gone. It fails when ctx ends, when get fails otherwise, or with
+// errStillExists when the resource stops being "deleting" without going away.
+func waitUntilDeleted(ctx context.Context, c *client.Client, get func(context.Context) (*string, error)) error {
+	return pollUntil(ctx, c.PollFrequency(), func(ctx context.Context) (bool, error) {
+		state, err := get(ctx)
+		switch {
+		case client.IsNotFound(err):
+			return true, nil
+		case err != nil:
+			return false, err
+		case !isDeleting(state):
+			return true, errStillExists
+		}
+		tflog.Debug(ctx, "waiting for the deletion of an earlier resource of the same name to finish")
+		return false, nil
+	}, func(ctxErr error) error { return fmt.Errorf("it was still being deleted: %w", ctxErr) })
+}
+
+// checkCreatable is the check every Create makes before its PUT (which is create-or-update): a resource
+// of that name must not exist, or must be on its way out, in which case it waits until it is gone. It
+// returns false after adding the diagnostic that explains why the create cannot go on.
+func checkCreatable(ctx context.Context, c *client.Client, addDiag func(a action, err error), alreadyExists func(),
+	get func(context.Context) (*string, error)) bool {
+	state, err := get(ctx)
+	switch {
+	case client.IsNotFound(err):
+		return true
+	case err != nil:
+		addDiag(actionCheckExist, err)
+		return false
+	case !isDeleting(state):
+		alreadyExists()
+		return false
+	}
+	tflog.Info(ctx, "a resource of the same name is being deleted; waiting for it to be gone before creating")
+	switch err := waitUntilDeleted(ctx, c, get); {
+	case errors.Is(err, errStillExists):
+		alreadyExists()
+		return false
+	case err != nil:
+		addDiag(actionCheckExist, fmt.Errorf("an earlier resource of this name is being deleted, and waiting for "+
+			"it to be gone failed (raise the create timeout if deletions take longer): %w", err))
+		return false
+	}
+	return true
+}
+
+// putMayHaveLanded reports whether a create's PUT that failed with err may still have reached the service:
+// the apply was interrupted, or ran out of time, while the request was in flight.
+func putMayHaveLanded(ctx context.Context, err error) bool {
+	return ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// createRecovery says how a resource records itself after a failed create, for recoverFailedCreate.
+type createRecovery struct {
+	kind string // For example kindCluster.
+	id   string // The ARM ID the PUT went to.
+	// model points to the planned model: read and recordIDOnly update it, and it is saved to state.
+	model any
+	// read refreshes model from the API and returns the read's error.
+	read func(ctx context.Context) (diag.Diagnostics, error)
+	// recordIDOnly prepares model for a state recorded without a read: its ID, and nulls for every value
+	// only the API knows (state may hold no unknown value).
+	recordIDOnly func(ctx context.Context) diag.Diagnostics
+	// explain, when set, adds what the resource read says about the failure to the wait's error.
+	explain func(waitErr error) error
+}
+
+// recoverFailedCreate runs when the service accepted a create (or may have: the PUT itself was interrupted)
+// but waiting for it failed (error, timeout or interrupt). If the resource exists, it goes to state together
+// with the error, so that Terraform marks it tainted instead of orphaning it, and the next apply replaces it.
+// When the read fails otherwise, only the ID is recorded (the next refresh settles the rest) rather than risk
+// an orphan. The read runs detached from ctx, which may already be canceled, within timing.recoveryTimeout.
+func recoverFailedCreate(ctx context.Context, resp *resource.CreateResponse, t timing, rec createRecovery, waitErr error) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.recoveryTimeout)
+	defer cancel()
+	diags, err := rec.read(rctx)
+	switch {
+	case err == nil:
+		resp.Diagnostics.Append(diags...)
+		if rec.explain != nil {
+			waitErr = rec.explain(waitErr)
+		}
+	case client.IsNotFound(err):
+		// The operation failed and left nothing behind: there is nothing to track.
+		addAPIError(&resp.Diagnostics, actionWaitCreate, rec.kind, rec.id, waitErr)
+		return
+	default:
+		what := strings.ToLower(strings.TrimPrefix(rec.kind, "Batch AI "))
+		tflog.Warn(rctx, "could not read the "+what+" after a failed create; recording its ID only", map[string]any{"error": err.Error()})
+		resp.Diagnostics.Append(rec.recordIDOnly(rctx)...)
+	}
+	resp.Diagnostics.Append(resp.State.Set(rctx, rec.model)...)
+	addTaintedCreateError(&resp.Diagnostics, rec.kind, rec.id, waitErr)
+}
+
+// deleteAndWait starts a deletion with begin and waits for it within ctx. A resource that is already
+// gone, before or during the wait, is the desired outcome, not an error.
+func deleteAndWait(ctx context.Context, diags *diag.Diagnostics, kind, id string,
+	begin func(context.Context) (*client.Poller[struct{}], error)) {
+	poller, err := begin(ctx)
+	if client.IsNotFound(err) {
+		return
+	}
+	if err != nil {
+		addAPIError(diags, actionDelete, kind, id, err)
+		return
+	}
+	if _, err := poller.Wait(ctx); err != nil && !client.IsNotFound(err) {
+		addAPIError(diags, actionWaitDelete, kind, id, err)
+	}
+}
+
+// pollUntil is the loop of every wait of the provider. It calls poll at once, then every interval, until
+// poll reports done, and returns poll's error then (nil for success). A poll that fails without being done
+// ends the wait with its error, unless ctx has ended meanwhile: that, like ctx ending between polls, ends
+// the wait with expired(ctx.Err()), which words the deadline or interrupt for the wait's caller.
+func pollUntil(ctx context.Context, interval time.Duration, poll func(context.Context) (done bool, err error),
+	expired func(ctxErr error) error) error {
+	for {
+		done, err := poll(ctx)
+		switch {
+		case done:
+			return err
+		case err != nil && ctx.Err() == nil:
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return expired(ctx.Err())
+		case <-time.After(interval):
+		}
+	}
+}

@@ -1,0 +1,126 @@
+package provider
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+)
+
+func validateString(v validator.String, value string) []string {
+	req := validator.StringRequest{Path: path.Root("attr"), ConfigValue: types.StringValue(value)}
+	var resp validator.StringResponse
+	v.ValidateString(context.Background(), req, &resp)
+	var out []string
+	for _, d := range resp.Diagnostics {
+		out = append(out, d.Summary()+": "+d.Detail())
+	}
+	return out
+}
+
+func TestClusterStringValidators(t *testing.T) {
+	for name, tc := range map[string]struct {
+		v     validator.String
+		value string
+		want  string // "" when valid
+	}{
+		"size ok":             {supportedVMSize(), "Standard_NC6", ""},
+		"size unknown ok":     {supportedVMSize(), "Standard_H16r", ""},
+		"size A0":             {supportedVMSize(), "STANDARD_A0", "STANDARD_A0"},
+		"size A0 any case":    {supportedVMSize(), "standard_a0", "does not support STANDARD_A0"},
+		"size A1 ok":          {supportedVMSize(), "Standard_A1", ""},
+		"size DS":             {supportedVMSize(), "Standard_DS3", "premium-storage"},
+		"size DSv2":           {supportedVMSize(), "Standard_DS3_v2", "premium-storage"},
+		"size GS":             {supportedVMSize(), "standard_gs5", "premium-storage"},
+		"size D ok":           {supportedVMSize(), "Standard_D3_v2", ""},
+		"workspace ok":        {workspaceID(), testWorkspaceID, ""},
+		"workspace any case":  {workspaceID(), strings.ToLower(testWorkspaceID), ""},
+		"workspace cluster":   {workspaceID(), testClusterID, "must be the ID of a batchai_workspace"},
+		"workspace name":      {workspaceID(), "ws", "attr"},
+		"workspace bad name":  {workspaceID(), testWorkspaceID[:len(testWorkspaceID)-2] + "w.s", "letters, digits"},
+		"ssh ok":              {sshPublicKey(), testSSHKey + "\n", ""},
+		"ssh path":            {sshPublicKey(), "~/.ssh/id_rsa.pub", "OpenSSH RSA public key"},
+		"ssh private":         {sshPublicKey(), "-----BEGIN RSA PRIVATE KEY-----\nabc", "not a path or a private key"},
+		"subnet ok":           {subnetIDValidator(), "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/d", ""},
+		"subnet vnet":         {subnetIDValidator(), "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v", "subnets/{name}"},
+		"ssh never quoted":    {sshPublicKey(), "secret-material", "attr must be"},
+		"size message path":   {supportedVMSize(), "Standard_DS1", "Attribute attr is \"Standard_DS1\""},
+		"workspace quoted ID": {workspaceID(), "/subscriptions/s", "Attribute attr"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			got := strings.Join(validateString(tc.v, tc.value), "\n")
+			switch {
+			case tc.want == "" && got != "":
+				t.Errorf("unexpected error: %s", got)
+			case tc.want != "" && !strings.Contains(got, tc.want):
+				t.Errorf("error %q lacks %q", got, tc.want)
+			}
+			if strings.Contains(got, "secret-material") {
+				t.Errorf("the message quotes the key: %s", got)
+			}
+		})
+	}
+}
+
+func TestClusterAtLeastSibling(t *testing.T) {
+	objType := tftypes.Object{AttributeTypes: map[string]tftypes.Type{"lo": tftypes.Number, "hi": tftypes.Number}}
+	for name, tc := range map[string]struct {
+		lo, hi int64
+		fail   bool
+	}{"equal": {2, 2, false}, "above": {1, 4, false}, "below": {3, 2, true}} {
+		t.Run(name, func(t *testing.T) {
+			raw := tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"auto": objType}},
+				map[string]tftypes.Value{"auto": tftypes.NewValue(objType, map[string]tftypes.Value{
+					"lo": tftypes.NewValue(tftypes.Number, tc.lo), "hi": tftypes.NewValue(tftypes.Number, tc.hi)})})
+			req := validator.Int64Request{
+				Path:        path.Root("auto").AtName("hi"),
+				ConfigValue: types.Int64Value(tc.hi),
+				Config:      tfsdk.Config{Raw: raw, Schema: testAutoSchema()},
+			}
+			var resp validator.Int64Response
+			atLeastSibling("lo").ValidateInt64(context.Background(), req, &resp)
+			if resp.Diagnostics.HasError() != tc.fail {
+				t.Fatalf("fail = %v, diags %v", resp.Diagnostics.HasError(), resp.Diagnostics)
+			}
+			if tc.fail && !strings.Contains(resp.Diagnostics[0].Detail(), "auto.hi (2) must be greater than or equal to auto.lo (3)") {
+				t.Errorf("detail: %s", resp.Diagnostics[0].Detail())
+			}
+		})
+	}
+}
+
+// A module that picks its scale mode with two `dynamic` blocks validates before its inputs are
+// known: both blocks then arrive as objects of unknown attributes and must not count as "both set".
+func TestRequireOneOfSkipsObjectsOfUnknownAttributes(t *testing.T) {
+	attrTypes := map[string]attr.Type{"target_node_count": types.Int64Type}
+	unknownInside := types.ObjectValueMust(attrTypes, map[string]attr.Value{"target_node_count": types.Int64Unknown()})
+	known := types.ObjectValueMust(attrTypes, map[string]attr.Value{"target_node_count": types.Int64Value(1)})
+
+	var diags diag.Diagnostics
+	requireOneOf(&diags, path.Root("scale_settings"), true, "block",
+		named{"manual", unknownInside}, named{"auto_scale", unknownInside})
+	if diags.HasError() {
+		t.Fatalf("objects of unknown attributes counted as set: %v", diags)
+	}
+	requireOneOf(&diags, path.Root("scale_settings"), true, "block", named{"manual", known}, named{"auto_scale", known})
+	if !diags.HasError() {
+		t.Fatal("two known blocks were accepted")
+	}
+}
+
+func testAutoSchema() schema.Schema {
+	return schema.Schema{Attributes: map[string]schema.Attribute{
+		"auto": schema.SingleNestedAttribute{Optional: true, Attributes: map[string]schema.Attribute{
+			"lo": schema.Int64Attribute{Optional: true},
+			"hi": schema.Int64Attribute{Optional: true},
+		}},
+	}}
+}
