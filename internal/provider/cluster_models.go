@@ -253,7 +253,7 @@ type clusterNodeModel struct {
 	SSHCommand types.String `tfsdk:"ssh_command"`
 }
 
-// The object types of the nested models, read from the schemas when the package initialises (init below):
+// The object types of the nested models, read from the schemas when the package initializes (init below):
 // the schemas are the one place they are written. Types shared by the resource and the data sources
 // (scale settings, image, node counts, errors, Key Vault references, file server and unmanaged mounts) are
 // the resource's; the data sources declare the same attributes, which TestClusterDataSourceTypesMatchResource
@@ -287,7 +287,7 @@ var (
 	clusterNodeAttrTypes                map[string]attr.Type
 )
 
-// init reads the object types from the schemas. It is an init function rather than variable initialisers
+// init reads the object types from the schemas. It is an init function rather than variable initializers
 // because the schemas refer (through plan modifiers) to code that uses these types.
 func init() {
 	ctx := context.Background()

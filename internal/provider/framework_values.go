@@ -148,7 +148,7 @@ type typedSchema interface {
 // objectAttrTypesAt returns the attribute types of the object at p in s: a single nested block or attribute,
 // or the elements of a list of them. The schema is the one place these types are written: models read
 // them from there (see the init of cluster_models.go). A path that names no object is a bug in the provider,
-// which panics when the package initialises, so that every test finds it.
+// which panics when the package initializes, so that every test finds it.
 func objectAttrTypesAt(s typedSchema, p path.Path) map[string]attr.Type {
 	t, diags := s.TypeAtPath(context.Background(), p)
 	if diags.HasError() {
