@@ -323,7 +323,8 @@ func TestAccCLI_identified(t *testing.T) {
 }
 
 // TestAccCLIFeatureCheck_skipsTestCase runs a TestCase whose only step cannot succeed, behind a check for a feature
-// that no CLI has: terraform-plugin-testing must skip it before the step, under every CLI of the matrix.
+// that no CLI has: terraform-plugin-testing must skip it before the step, under every CLI of the matrix. Then the
+// same for testAccSkipUnlessCLISupports.
 func TestAccCLIFeatureCheck_skipsTestCase(t *testing.T) {
 	testAccPreCheck(t)
 	nowhere := cliFeature{name: "a feature of no release", minTerraform: cliVersion{99, 0, 0}}
@@ -345,5 +346,16 @@ func TestAccCLIFeatureCheck_skipsTestCase(t *testing.T) {
 	})
 	if !inner.Skipped() || stepRan {
 		t.Fatalf("gated TestCase: skipped %v, step ran %v; want it skipped before its step", inner.Skipped(), stepRan)
+	}
+
+	// The same gate for tests that drive the CLI themselves.
+	afterGate := false
+	t.Run("gated by hand", func(t *testing.T) {
+		inner = t
+		testAccSkipUnlessCLISupports(t, nowhere)
+		afterGate = true
+	})
+	if !inner.Skipped() || afterGate {
+		t.Fatalf("testAccSkipUnlessCLISupports: skipped %v, went on %v; want it skipped", inner.Skipped(), afterGate)
 	}
 }
