@@ -49,8 +49,9 @@ type sdkLogTarget struct {
 }
 
 var (
-	sdkLogOnce sync.Once
-	sdkLogCtx  atomic.Pointer[sdkLogTarget]
+	sdkLogOnce      sync.Once
+	sdkLogInstalled atomic.Bool
+	sdkLogCtx       atomic.Pointer[sdkLogTarget]
 )
 
 // routeSDKLogs sends the Azure SDK's log messages to tflog (Debug). The SDK logs from whichever goroutine
@@ -65,7 +66,14 @@ func routeSDKLogs(ctx context.Context, secrets []string) {
 		ctx = tflog.SubsystemMaskLogStrings(ctx, sdkLogSubsystem, secrets...)
 	}
 	sdkLogCtx.Store(&sdkLogTarget{ctx: ctx})
-	// azcore's SetListener/SetEvents are not goroutine-safe, so they run once, before any client exists.
+	installSDKLogListener()
+}
+
+// installSDKLogListener points azcore's one global listener at sdkLogCtx, once. azcore's SetListener and
+// SetEvents are not goroutine-safe (azcore reads them unsynchronised on every request), so they must run before any
+// client of the process makes a request: in the provider's process that is the first Configure; a test process,
+// whose tests also build clients of their own while providers are being configured, calls it before any test.
+func installSDKLogListener() {
 	sdkLogOnce.Do(func() {
 		azlog.SetEvents(sdkLogEvents...)
 		azlog.SetListener(func(ev azlog.Event, msg string) {
@@ -77,5 +85,6 @@ func routeSDKLogs(ctx context.Context, secrets []string) {
 			defer t.mu.Unlock()
 			tflog.SubsystemDebug(t.ctx, sdkLogSubsystem, msg, map[string]any{"azure_sdk_event": string(ev)})
 		})
+		sdkLogInstalled.Store(true)
 	})
 }

@@ -71,6 +71,18 @@ provider "batchai" {
 `, info.MetadataHost, info.CACertificate, info.SubscriptionID, info.TenantID, info.ClientID, info.ClientSecret, testAccPollInterval)
 }
 
+// Tests build ARM clients of their own (testAccClient) while providers are being configured in parallel tests: the
+// Azure SDK's global log listener must be in place before the first of them makes a request.
+func init() { installSDKLogListener() }
+
+// TestSDKLogListenerInstalledBeforeTests guards the init above: without it, the first provider Configure of a run
+// sets azcore's listener while other tests' clients read it (a data race that -race reported in 2 of 5 runs of TestAccWorkspace* here).
+func TestSDKLogListenerInstalledBeforeTests(t *testing.T) {
+	if !sdkLogInstalled.Load() {
+		t.Fatal("the Azure SDK log listener is not installed before the tests start: see installSDKLogListener")
+	}
+}
+
 // testAccClient is an ARM client for checks and out-of-band changes, built by the provider's own code
 // path (metadata document, CA bundle, client secret credential).
 func testAccClient(t *testing.T, info emulator.Info) *client.Client {
