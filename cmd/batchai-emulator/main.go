@@ -50,6 +50,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	operation := fs.Duration("operation-delay", emulator.DefaultOperationDelay, "time a create or delete operation stays InProgress")
 	retryAfter := fs.Duration("retry-after", emulator.DefaultRetryAfter, "polling hint sent with long-running operations")
 	pageSize := fs.Int("page-size", emulator.DefaultPageSize, "maximum items per list page")
+	capacity := fs.Int("regional-capacity", 0, "nodes the region can allocate to one cluster; a cluster asking for more stays below its target with an AllocationFailed error (0: no limit)")
+	preemption := fs.Duration("preemption-interval", 0, "time after which Azure reclaims each low-priority node (it is replaced; its job is requeued) (0: never)")
 	host := fs.String("host", "", "host name clients use, when not the listen address (added to the certificate)")
 	quiet := fs.Bool("quiet", false, "do not log requests")
 	if err := fs.Parse(args); err != nil {
@@ -92,6 +94,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	emu, err := emulator.New(emulator.Config{
 		DataDir: dir, BaseURL: base, Hosts: hosts(*host), ProvisioningDelay: *provisioning,
 		AllocationDelay: *allocation, OperationDelay: *operation, RetryAfter: *retryAfter, PageSize: *pageSize,
+		RegionalCapacity: *capacity, PreemptionInterval: *preemption,
 		Logger: logger,
 	})
 	if err != nil {

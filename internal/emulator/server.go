@@ -68,6 +68,14 @@ type Config struct {
 	// PageSize bounds every list page; lists with more items answer a nextLink. Tests lower it to exercise
 	// paging.
 	PageSize int
+	// RegionalCapacity is how many nodes the region can allocate to any one cluster; 0 (the default) means
+	// no limit. A cluster asking for more settles "steady" with that many nodes and an AllocationFailed
+	// error in its errors.
+	RegionalCapacity int
+	// PreemptionInterval makes Azure reclaim every low-priority node this long after it became idle (the
+	// cluster then allocates a replacement, and a job running on the node is requeued); 0 (the default)
+	// means never. PreemptLowPriority preempts on demand.
+	PreemptionInterval time.Duration
 	// ConsistencyLag makes GET of a newly created cluster or file server answer 404 for that many reads, as
 	// ARM's eventual consistency sometimes does right after a create. Zero (the default) disables it.
 	ConsistencyLag int
@@ -359,5 +367,10 @@ func (e *Emulator) now() time.Time { return e.cfg.Now().UTC() }
 func (e *Emulator) simConfig() sim.Config {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return sim.Config{ProvisioningDelay: e.provisioningDelay, AllocationDelay: max(e.cfg.AllocationDelay, 0)}
+	return sim.Config{
+		ProvisioningDelay:  e.provisioningDelay,
+		AllocationDelay:    max(e.cfg.AllocationDelay, 0),
+		RegionalCapacity:   max(e.cfg.RegionalCapacity, 0),
+		PreemptionInterval: max(e.cfg.PreemptionInterval, 0),
+	}
 }

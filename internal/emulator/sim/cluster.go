@@ -20,10 +20,24 @@ type Config struct {
 	// create with allocationState "resizing" and currentNodeCount 0 (recorded traffic,
 	// examples/PutCluster.json). 0 means nodes appear at once.
 	AllocationDelay time.Duration `json:"allocationDelay"`
+	// RegionalCapacity is how many nodes the region can allocate to any one cluster; 0 means no limit. A
+	// cluster that asks for more gets that many, settles "steady" below its target and reports an
+	// AllocationFailed error, as Azure reported allocations it could not meet. The limit is per cluster so
+	// that a cluster's history never depends on the others' (every reading stays deterministic).
+	RegionalCapacity int `json:"regionalCapacity,omitempty"`
+	// PreemptionInterval is how long a low-priority node runs before Azure reclaims it: every node of a
+	// low-priority cluster is preempted this long after it became idle (and replaced, as with Preempt); 0
+	// means never.
+	PreemptionInterval time.Duration `json:"preemptionInterval,omitempty"`
 }
 
 func (cfg Config) normalized() Config {
-	return Config{ProvisioningDelay: max(cfg.ProvisioningDelay, 0), AllocationDelay: max(cfg.AllocationDelay, 0)}
+	return Config{
+		ProvisioningDelay:  max(cfg.ProvisioningDelay, 0),
+		AllocationDelay:    max(cfg.AllocationDelay, 0),
+		RegionalCapacity:   max(cfg.RegionalCapacity, 0),
+		PreemptionInterval: max(cfg.PreemptionInterval, 0),
+	}
 }
 
 // Cluster is the persisted state of one cluster. All fields are exported so the HTTP layer can

@@ -29,6 +29,14 @@ const (
 	CodeSupportedVMSizes = "SupportedVMSizes"
 )
 
+// Codes of the errors a cluster reports on its nodes. No recorded traffic shows a failed setup task or an
+// allocation the region could not meet, so these are the emulator's own, named after Azure Batch's
+// start-task and resize failures.
+const (
+	CodeSetupTaskFailed  = "SetupTaskFailed"
+	CodeAllocationFailed = "AllocationFailed"
+)
+
 // Error is a service error the HTTP layer turns into an ARM error body (see CloudError).
 type Error struct {
 	Status  int
