@@ -20,6 +20,7 @@ const (
 	opCreateFileServer = "createFileServer"
 	opDeleteFileServer = "deleteFileServer"
 	opDeleteWorkspace  = "deleteWorkspace"
+	opDeleteExperiment = "deleteExperiment"
 	opDeleteGroup      = "deleteResourceGroup"
 )
 
@@ -79,7 +80,7 @@ func (t *txn) operationStatus(op *operation) (string, error) {
 		status = api.OperationStatusFailed
 	}
 	switch op.Kind {
-	case opDeleteCluster, opDeleteFileServer, opDeleteWorkspace, opDeleteGroup:
+	case opDeleteCluster, opDeleteFileServer, opDeleteWorkspace, opDeleteExperiment, opDeleteGroup:
 		// A delete succeeds when the resource is gone (a cluster's nodes may still be leaving), and fails
 		// when the resource recorded the failure. Looking the resource up settles both.
 		exists, err := t.resourceExists(op.ResourceID)
@@ -224,7 +225,7 @@ func (e *Emulator) getOperation(w http.ResponseWriter, r *http.Request, isLocati
 // resource a create made has since been deleted; the Location URL then keeps answering the status body).
 func (t *txn) locationResult(op *operation) (*reply, error) {
 	switch op.Kind {
-	case opDeleteCluster, opDeleteFileServer, opDeleteWorkspace:
+	case opDeleteCluster, opDeleteFileServer, opDeleteWorkspace, opDeleteExperiment:
 		return newReply(http.StatusOK, nil), nil
 	case opCreateCluster:
 		id, err := api.ParseClusterID(op.ResourceID)

@@ -78,6 +78,10 @@ func (e *Emulator) routes() []route {
 		// clients (and internal/client) do for every pageable operation.
 		r(pWS+"/clusters/{clusterName}/listRemoteLoginInformation", versionBatchAI, "workspaces/clusters",
 			H{"POST": e.listRemoteLogins, "GET": e.listRemoteLoginsNextPage}),
+		r(pWS+"/experiments", versionBatchAI, "workspaces/experiments", H{"GET": e.listExperiments}),
+		r(pWS+"/experiments/{experimentName}", versionBatchAI, "workspaces/experiments", H{
+			"GET": e.getExperiment, "PUT": e.putExperiment, "DELETE": e.deleteExperiment,
+		}),
 		r(pWS+"/fileServers", versionBatchAI, "workspaces/fileServers", H{"GET": e.listFileServers}),
 		r(pWS+"/fileServers/{fileServerName}", versionBatchAI, "workspaces/fileServers", H{
 			"GET": e.getFileServer, "PUT": e.putFileServer, "DELETE": e.deleteFileServer,

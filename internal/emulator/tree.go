@@ -8,10 +8,10 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 )
 
-// Deleting a parent (a resource group or a workspace) deletes its children, as ARM does for a group and as
-// the emulator does for a workspace's clusters and file servers: they all start deleting with the parent,
-// and the parent disappears, with whatever is left of them, once its operation is due and every cluster
-// under it has released its nodes. These helpers work on every record whose key starts with the parent's
+// Deleting a parent (a resource group, a workspace or an experiment) deletes its children, as ARM does for a
+// group and as the service did for a workspace's clusters, file servers and experiments and an experiment's
+// jobs: they all start deleting with the parent, and the parent disappears, with whatever is left of them,
+// once its operation is due and every cluster under it has released its nodes. These helpers work on every record whose key starts with the parent's
 // lower-cased ID and "/".
 
 func subtreePrefix(parentID string) string { return strings.ToLower(parentID) + "/" }
@@ -55,6 +55,16 @@ func (t *txn) beginDeleteSubtree(parentID string, doneAt time.Time) error {
 			return err
 		}
 	}
+	experiments, err := listUnder[experimentRecord](t, bucketExperiments, parentID)
+	if err != nil {
+		return err
+	}
+	for _, x := range experiments {
+		x.beginDelete(t.now, doneAt)
+		if err := t.put(bucketExperiments, x.ID, x); err != nil {
+			return err
+		}
+	}
 	workspaces, err := t.workspacesUnder(parentID)
 	if err != nil {
 		return err
@@ -73,7 +83,7 @@ func (t *txn) purge(parentID string) error {
 	if err := t.write(); err != nil {
 		return err
 	}
-	for _, b := range []string{bucketClusters, bucketFileServers, bucketWorkspaces, bucketRoleAssignments} {
+	for _, b := range []string{bucketClusters, bucketFileServers, bucketJobs, bucketExperiments, bucketWorkspaces, bucketRoleAssignments} {
 		var keys []string
 		if err := t.List(b, subtreePrefix(parentID), func(k string, _ []byte) error {
 			keys = append(keys, k)
@@ -121,6 +131,8 @@ func (t *txn) resourceExists(id string) (bool, error) {
 	var err error
 	if cid, perr := api.ParseClusterID(id); perr == nil {
 		_, err = t.clusterPath(cid.ResourceGroup, cid.Workspace, cid.Name)
+	} else if xid, perr := api.ParseExperimentID(id); perr == nil {
+		_, _, err = t.experimentPath(xid.ResourceGroup, xid.Workspace, xid.Name)
 	} else if fid, perr := api.ParseFileServerID(id); perr == nil {
 		_, err = t.fileServerPath(fid.ResourceGroup, fid.Workspace, fid.Name)
 	} else if wid, perr := api.ParseWorkspaceID(id); perr == nil {
