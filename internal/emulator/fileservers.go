@@ -261,11 +261,20 @@ func (e *Emulator) listFileServers(w http.ResponseWriter, r *http.Request) {
 // File Server mount configured in node setup, the File Server's subnet will be used automatically"). A
 // mount of a file server that does not exist is a 400.
 func (t *txn) fileServerSubnet(p api.ClusterBaseProperties) (string, *apiError) {
-	if p.NodeSetup == nil || p.NodeSetup.MountVolumes == nil {
+	if p.NodeSetup == nil {
 		return "", nil
 	}
-	for i, m := range p.NodeSetup.MountVolumes.FileServers {
-		path := fmt.Sprintf("properties.nodeSetup.mountVolumes.fileServers[%d].fileServer.id", i)
+	return t.checkFileServerMounts(p.NodeSetup.MountVolumes, "properties.nodeSetup.mountVolumes")
+}
+
+// checkFileServerMounts checks that every file server mounted at path (a cluster's node setup, or a job)
+// exists in the subscription, and returns the subnet of the first one.
+func (t *txn) checkFileServerMounts(mv *api.MountVolumes, mountPath string) (string, *apiError) {
+	if mv == nil {
+		return "", nil
+	}
+	for i, m := range mv.FileServers {
+		path := fmt.Sprintf("%s.fileServers[%d].fileServer.id", mountPath, i)
 		id, err := api.ParseFileServerID(api.Deref(m.FileServer.ID))
 		if err != nil {
 			return "", newError(http.StatusBadRequest, sim.CodeInvalidPropertyValue, "%v", err).withTarget(path)

@@ -21,6 +21,9 @@ const (
 	opDeleteFileServer = "deleteFileServer"
 	opDeleteWorkspace  = "deleteWorkspace"
 	opDeleteExperiment = "deleteExperiment"
+	opCreateJob        = "createJob"
+	opDeleteJob        = "deleteJob"
+	opTerminateJob     = "terminateJob"
 	opDeleteGroup      = "deleteResourceGroup"
 )
 
@@ -80,7 +83,7 @@ func (t *txn) operationStatus(op *operation) (string, error) {
 		status = api.OperationStatusFailed
 	}
 	switch op.Kind {
-	case opDeleteCluster, opDeleteFileServer, opDeleteWorkspace, opDeleteExperiment, opDeleteGroup:
+	case opDeleteCluster, opDeleteFileServer, opDeleteWorkspace, opDeleteExperiment, opDeleteJob, opDeleteGroup:
 		// A delete succeeds when the resource is gone (a cluster's nodes may still be leaving), and fails
 		// when the resource recorded the failure. Looking the resource up settles both.
 		exists, err := t.resourceExists(op.ResourceID)
@@ -90,8 +93,9 @@ func (t *txn) operationStatus(op *operation) (string, error) {
 		if exists && op.Failure == nil {
 			return api.OperationStatusInProgress, nil
 		}
-	case opCreateCluster, opCreateFileServer:
-		// Settle the resource too, so that it shows the failure from the same instant on.
+	case opCreateCluster, opCreateFileServer, opCreateJob, opTerminateJob:
+		// Settle the resource too, so that it shows the outcome (a failure, a terminated job) from the same
+		// instant on.
 		if _, err := t.resourceExists(op.ResourceID); err != nil {
 			return "", err
 		}
@@ -225,8 +229,22 @@ func (e *Emulator) getOperation(w http.ResponseWriter, r *http.Request, isLocati
 // resource a create made has since been deleted; the Location URL then keeps answering the status body).
 func (t *txn) locationResult(op *operation) (*reply, error) {
 	switch op.Kind {
-	case opDeleteCluster, opDeleteFileServer, opDeleteWorkspace, opDeleteExperiment:
+	case opDeleteCluster, opDeleteFileServer, opDeleteWorkspace, opDeleteExperiment, opDeleteJob, opTerminateJob:
 		return newReply(http.StatusOK, nil), nil
+	case opCreateJob:
+		id, err := api.ParseJobID(op.ResourceID)
+		if err != nil {
+			return nil, err
+		}
+		_, x, err := t.experimentPath(id.ResourceGroup, id.Workspace, id.Experiment)
+		if err != nil {
+			return nil, ignoreNotFound(err)
+		}
+		j, err := t.job(x, id.Name)
+		if err != nil {
+			return nil, ignoreNotFound(err)
+		}
+		return j.reply(http.StatusOK, t.now), nil
 	case opCreateCluster:
 		id, err := api.ParseClusterID(op.ResourceID)
 		if err != nil {

@@ -82,6 +82,14 @@ func (e *Emulator) routes() []route {
 		r(pWS+"/experiments/{experimentName}", versionBatchAI, "workspaces/experiments", H{
 			"GET": e.getExperiment, "PUT": e.putExperiment, "DELETE": e.deleteExperiment,
 		}),
+		r(pWS+"/experiments/{experimentName}/jobs", versionBatchAI, "workspaces/experiments/jobs", H{"GET": e.listJobs}),
+		r(pWS+"/experiments/{experimentName}/jobs/{jobName}", versionBatchAI, "workspaces/experiments/jobs", H{
+			"GET": e.getJob, "PUT": e.putJob, "DELETE": e.deleteJob,
+		}),
+		r(pWS+"/experiments/{experimentName}/jobs/{jobName}/terminate", versionBatchAI, "workspaces/experiments/jobs",
+			H{"POST": e.terminateJob}),
+		r(pWS+"/experiments/{experimentName}/jobs/{jobName}/listRemoteLoginInformation", versionBatchAI,
+			"workspaces/experiments/jobs", H{"POST": e.listJobRemoteLogins, "GET": e.listJobRemoteLogins}),
 		r(pWS+"/fileServers", versionBatchAI, "workspaces/fileServers", H{"GET": e.listFileServers}),
 		r(pWS+"/fileServers/{fileServerName}", versionBatchAI, "workspaces/fileServers", H{
 			"GET": e.getFileServer, "PUT": e.putFileServer, "DELETE": e.deleteFileServer,

@@ -33,6 +33,8 @@ const (
 	DefaultAllocationDelay   = time.Second
 	DefaultOperationDelay    = 2 * time.Second
 	DefaultRetryAfter        = time.Second
+	DefaultJobDuration       = 10 * time.Second
+	DefaultScaleDownDelay    = 5 * time.Minute
 	DefaultPageSize          = 1000 // the spec's default (and maximum) maxresults
 	DefaultResourceGroup     = "batchai-emulator-rg"
 	DefaultLocation          = "eastus"
@@ -62,6 +64,12 @@ type Config struct {
 	AllocationDelay time.Duration
 	// OperationDelay is how long a create or delete long-running operation stays InProgress.
 	OperationDelay time.Duration
+	// JobDuration is how long a job runs once it has its nodes, plus what the sleeps of its command lines
+	// add; a job's BATCHAI_EMULATOR_DURATION environment variable overrides both (README: job conventions).
+	JobDuration time.Duration
+	// ScaleDownDelay is how long an auto-scale cluster keeps nodes its jobs no longer need before it shrinks
+	// toward minimumNodeCount (the service re-evaluated auto-scale every few minutes; tests shorten it).
+	ScaleDownDelay time.Duration
 	// RetryAfter is the polling hint sent with 202 responses: Retry-After in whole seconds (at least 1), plus
 	// retry-after-ms when it is under a second, which azcore prefers.
 	RetryAfter time.Duration
@@ -99,6 +107,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.OperationDelay == 0 {
 		c.OperationDelay = DefaultOperationDelay
+	}
+	if c.JobDuration == 0 {
+		c.JobDuration = DefaultJobDuration
+	}
+	if c.ScaleDownDelay == 0 {
+		c.ScaleDownDelay = DefaultScaleDownDelay
 	}
 	if c.RetryAfter <= 0 {
 		c.RetryAfter = DefaultRetryAfter
@@ -372,5 +386,7 @@ func (e *Emulator) simConfig() sim.Config {
 		AllocationDelay:    max(e.cfg.AllocationDelay, 0),
 		RegionalCapacity:   max(e.cfg.RegionalCapacity, 0),
 		PreemptionInterval: max(e.cfg.PreemptionInterval, 0),
+		JobDuration:        max(e.cfg.JobDuration, 0),
+		ScaleDownDelay:     max(e.cfg.ScaleDownDelay, 0),
 	}
 }

@@ -32,14 +32,35 @@ func (t *txn) subtreeGone(parentID string) (bool, error) {
 	return true, nil
 }
 
-// beginDeleteSubtree starts deleting every cluster and file server under parentID, to finish no earlier
-// than doneAt, and marks workspaces under it deleting.
+// beginDeleteSubtree starts deleting every job, cluster and file server under parentID, to finish no
+// earlier than doneAt, and marks experiments and workspaces under it deleting. Jobs go first: a running
+// job stops and frees its nodes before its cluster starts deleting.
 func (t *txn) beginDeleteSubtree(parentID string, doneAt time.Time) error {
+	jobs, err := listUnder[jobRecord](t, bucketJobs, parentID)
+	if err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		var fresh jobRecord // an earlier stop may have changed it (another job on the same cluster)
+		if _, err := t.get(bucketJobs, j.Sim.ID, &fresh); err != nil {
+			return err
+		}
+		if _, err := t.stopJob(&fresh, doneAt); err != nil {
+			return err
+		}
+	}
 	clusters, err := t.clustersUnder(parentID)
 	if err != nil {
 		return err
 	}
-	for _, c := range clusters {
+	for _, raw := range clusters {
+		c, err := t.clusterByID(raw.Sim.ID)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
 		c.beginDelete(t.now, doneAt)
 		if err := t.saveCluster(c); err != nil {
 			return err
@@ -131,6 +152,11 @@ func (t *txn) resourceExists(id string) (bool, error) {
 	var err error
 	if cid, perr := api.ParseClusterID(id); perr == nil {
 		_, err = t.clusterPath(cid.ResourceGroup, cid.Workspace, cid.Name)
+	} else if jid, perr := api.ParseJobID(id); perr == nil {
+		var x *experimentRecord
+		if _, x, err = t.experimentPath(jid.ResourceGroup, jid.Workspace, jid.Experiment); err == nil {
+			_, err = t.job(x, jid.Name)
+		}
 	} else if xid, perr := api.ParseExperimentID(id); perr == nil {
 		_, _, err = t.experimentPath(xid.ResourceGroup, xid.Workspace, xid.Name)
 	} else if fid, perr := api.ParseFileServerID(id); perr == nil {

@@ -54,6 +54,8 @@ type Node struct {
 	PreemptAt time.Time `json:"preemptAt,omitzero"`
 	// SetupExitCode is the exit code of the setup task on an unusable node.
 	SetupExitCode int `json:"setupExitCode,omitempty"`
+	// JobID is the job a running node runs.
+	JobID string `json:"jobId,omitempty"`
 }
 
 // Advance brings the cluster to now: preparing nodes whose time has come are idle, leaving
@@ -76,10 +78,10 @@ func (c *Cluster) advance(now time.Time) {
 	}
 }
 
-// nextEvent is the earliest pending node event: a ReadyAt or a PreemptAt.
+// nextEvent is the earliest pending event: of a node (a ReadyAt or a PreemptAt), of a job or of
+// auto-scale.
 func (c *Cluster) nextEvent() (time.Time, bool) {
-	var next time.Time
-	found := false
+	next, found := c.nextJobEvent()
 	consider := func(t time.Time) {
 		if !t.IsZero() && (!found || t.Before(next)) {
 			next, found = t, true
@@ -94,7 +96,8 @@ func (c *Cluster) nextEvent() (time.Time, bool) {
 	return next, found
 }
 
-// step applies every event due at t (the earliest pending one), then reconciles at t.
+// step applies every event due at t (the earliest pending one), then the rules that follow at t
+// (update).
 func (c *Cluster) step(t time.Time) {
 	kept := make([]Node, 0, len(c.Nodes))
 	setupExit := -1 // computed once, on the first node that finishes preparing
@@ -126,12 +129,16 @@ func (c *Cluster) step(t time.Time) {
 			c.preemptNode(i, t)
 		}
 	}
-	c.reconcile(t)
+	c.stepJobs(t)
+	c.update(t)
 }
 
-// preemptNode reclaims node i at t, as low-priority preemption does: it leaves, and the service replaces
-// it once it is gone.
+// preemptNode reclaims node i at t, as low-priority preemption does: it leaves (its job, if any, is
+// requeued), and the service replaces it once it is gone.
 func (c *Cluster) preemptNode(i int, t time.Time) {
+	if c.Nodes[i].JobID != "" {
+		c.evictJobOn(i, t, false)
+	}
 	c.leave(i, t)
 	c.Nodes[i].Preempted = true
 }
@@ -147,7 +154,9 @@ func (c *Cluster) allocatable() int {
 
 // reconcile steers the nodes toward TargetNodes at t: it adds preparing nodes for any shortfall
 // (preempted nodes still leaving count as present until they are gone, so their replacements
-// come after them), marks surplus nodes leaving, and settles allocationState.
+// come after them), marks surplus nodes leaving (a job on a removed node is requeued, or failed
+// with nodeDeallocationOption "terminate"; with "waitforjobcompletion" busy nodes stay until
+// their job ends), and settles allocationState.
 func (c *Cluster) reconcile(t time.Time) {
 	active, pending := c.counts()
 	switch {
@@ -156,7 +165,14 @@ func (c *Cluster) reconcile(t time.Time) {
 			c.addNode(t)
 		}
 	case active > c.TargetNodes:
-		for _, i := range c.pickNodes(active-c.TargetNodes, removalOrder) {
+		order := removalOrder
+		if c.deallocationOption() == api.DeallocationWaitForJobCompletion {
+			order = removalOrder[:len(removalOrder)-1] // everything but running nodes
+		}
+		for _, i := range c.pickNodes(active-c.TargetNodes, order) {
+			if c.Nodes[i].JobID != "" {
+				c.evictJobOn(i, t, true)
+			}
 			c.leave(i, t)
 		}
 	}
@@ -220,7 +236,7 @@ func (c *Cluster) leave(i int, t time.Time) {
 	if n.State == NodeAllocating {
 		gone = t
 	}
-	n.State, n.Since, n.ReadyAt, n.Preempted, n.PreemptAt = NodeLeaving, t, gone, false, time.Time{}
+	n.State, n.Since, n.ReadyAt, n.Preempted, n.PreemptAt, n.JobID = NodeLeaving, t, gone, false, time.Time{}, ""
 }
 
 func (c *Cluster) addNode(t time.Time) {

@@ -24,6 +24,11 @@ func formatTime(t time.Time) *string { return api.Ptr(t.UTC().Format(timeLayout)
 // keep their name and valueSecretReference only; the App Insights instrumentationKey is dropped.
 func (c *Cluster) View(now time.Time) api.Cluster {
 	v := clone(*c)
+	v.jobs = make([]*Job, len(c.jobs))
+	for i, j := range c.jobs {
+		cp := clone(*j)
+		v.jobs[i] = &cp
+	}
 	v.advance(now)
 	p := v.Props
 	stripSecrets(&p)
@@ -119,14 +124,7 @@ func stripSecrets(p *api.ClusterBaseProperties) {
 			t.Secrets[i].Value = nil
 		}
 	}
-	if m := n.MountVolumes; m != nil {
-		for i := range m.AzureFileShares {
-			stripCredentials(m.AzureFileShares[i].Credentials)
-		}
-		for i := range m.AzureBlobFileSystems {
-			stripCredentials(m.AzureBlobFileSystems[i].Credentials)
-		}
-	}
+	stripMountCredentials(n.MountVolumes)
 	if pc := n.PerformanceCountersSettings; pc != nil && pc.AppInsightsReference != nil {
 		pc.AppInsightsReference.InstrumentationKey = nil
 	}
