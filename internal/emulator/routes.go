@@ -88,6 +88,8 @@ func (e *Emulator) routes() []route {
 		}),
 		r(pWS+"/experiments/{experimentName}/jobs/{jobName}/terminate", versionBatchAI, "workspaces/experiments/jobs",
 			H{"POST": e.terminateJob}),
+		r(pWS+"/experiments/{experimentName}/jobs/{jobName}/listOutputFiles", versionBatchAI,
+			"workspaces/experiments/jobs", H{"POST": e.listOutputFiles, "GET": e.listOutputFiles}),
 		r(pWS+"/experiments/{experimentName}/jobs/{jobName}/listRemoteLoginInformation", versionBatchAI,
 			"workspaces/experiments/jobs", H{"POST": e.listJobRemoteLogins, "GET": e.listJobRemoteLogins}),
 		r(pWS+"/fileServers", versionBatchAI, "workspaces/fileServers", H{"GET": e.listFileServers}),

@@ -157,6 +157,9 @@ type Emulator struct {
 	counts            map[string]int // "METHOD path" (lower-case path) -> requests seen
 	lag               map[string]int // lower-case resource ID -> 404s still to answer
 
+	// signingKey signs download URLs (storage.go); set once in New.
+	signingKey []byte
+
 	routesOnce sync.Once
 	routeList  []route
 
@@ -203,6 +206,10 @@ func New(cfg Config) (*Emulator, error) {
 		_ = st.Close()
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
+	if err := e.loadSigningKey(); err != nil {
+		_ = st.Close()
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
 	if cfg.BaseURL != "" {
 		if err := e.bind(cfg.BaseURL); err != nil {
 			_ = st.Close()
@@ -231,7 +238,8 @@ func (e *Emulator) bind(baseURL string) error {
 	mux := http.NewServeMux()
 	iss.Register(mux)
 	mux.Handle("/", iss.Authenticate(http.HandlerFunc(e.serveARM)))
-	e.handler = e.withCommon(rejectMalformedPaths(mux))
+	// Download URLs (storage.go) carry their own credential and are checked by their signature.
+	e.handler = e.withCommon(withStorage(e.serveStorage, rejectMalformedPaths(mux)))
 	return nil
 }
 
