@@ -53,6 +53,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	capacity := fs.Int("regional-capacity", 0, "nodes the region can allocate to one cluster; a cluster asking for more stays below its target with an AllocationFailed error (0: no limit)")
 	jobDuration := fs.Duration("job-duration", emulator.DefaultJobDuration, "time a job runs once it has its nodes, plus its command lines' sleeps (a job's BATCHAI_EMULATOR_DURATION overrides it)")
 	scaleDown := fs.Duration("scale-down-delay", emulator.DefaultScaleDownDelay, "time an auto-scale cluster keeps nodes its jobs no longer need before it shrinks")
+	fileServerDelay := fs.Duration("file-server-delay", emulator.DefaultFileServerDelay, "time a file server create stays InProgress")
+	failFileServers := fs.Bool("fail-file-servers", false, "end every file server create Failed with FileServerProvisioningFailed, as recorded")
 	preemption := fs.Duration("preemption-interval", 0, "time after which Azure reclaims each low-priority node (it is replaced; its job is requeued) (0: never)")
 	host := fs.String("host", "", "host name clients use, when not the listen address (added to the certificate)")
 	quiet := fs.Bool("quiet", false, "do not log requests")
@@ -88,7 +90,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	base := baseURL(addr, *host)
 	// A delay of 0 on the command line means none; emulator.Config reads 0 as "default".
-	for _, d := range []*time.Duration{provisioning, allocation, operation, jobDuration, scaleDown} {
+	for _, d := range []*time.Duration{provisioning, allocation, operation, jobDuration, scaleDown, fileServerDelay} {
 		if *d == 0 {
 			*d = -1
 		}
@@ -97,6 +99,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 		DataDir: dir, BaseURL: base, Hosts: hosts(*host), ProvisioningDelay: *provisioning,
 		AllocationDelay: *allocation, OperationDelay: *operation, RetryAfter: *retryAfter, PageSize: *pageSize,
 		RegionalCapacity: *capacity, PreemptionInterval: *preemption, JobDuration: *jobDuration, ScaleDownDelay: *scaleDown,
+		FileServerDelay: *fileServerDelay, FailFileServers: *failFileServers,
 		Logger: logger,
 	})
 	if err != nil {

@@ -141,7 +141,9 @@ func (e *Emulator) getFileServer(w http.ResponseWriter, r *http.Request) {
 	e.respond(w, r, rep, err)
 }
 
-// putFileServer creates a file server (202 and polling headers; "creating" until the operation is due).
+// putFileServer creates a file server (202 and polling headers; "creating" for Config.FileServerDelay,
+// minutes as recorded, then "succeeded", or "failed" with the recorded FileServerProvisioningFailed error
+// when Config.FailFileServers is set).
 // File servers have no update: a PUT of an existing one with the same properties answers 200, any
 // difference 409 PropertyChangeNotAllowed.
 func (e *Emulator) putFileServer(w http.ResponseWriter, r *http.Request) {
@@ -178,7 +180,13 @@ func (e *Emulator) putFileServer(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		id := ws.ID + "/fileservers/" + name // the service's spelling (examples/*FileServer*.json)
-		op, err := t.startOperation(opCreateFileServer, ws.Location, id, nil)
+		var fail *failure
+		if t.e.cfg.FailFileServers {
+			fail = &failure{Status: http.StatusInternalServerError, Body: api.CloudErrorBody{
+				Code: api.Ptr("FileServerProvisioningFailed"), Message: api.Ptr("File Server provisioning has failed"),
+			}}
+		}
+		op, err := t.startOperationFor(opCreateFileServer, ws.Location, id, fail, t.e.cfg.FileServerDelay)
 		if err != nil {
 			return err
 		}
@@ -286,6 +294,11 @@ func (t *txn) checkFileServerMounts(mv *api.MountVolumes, mountPath string) (str
 		if err != nil {
 			return "", newError(http.StatusBadRequest, sim.CodeInvalidPropertyValue, "The value of property '%s' "+
 				"is invalid: the file server %s does not exist.", path, sanitize(id.Name)).withTarget(path)
+		}
+		switch fs.State {
+		case api.ProvisioningStateFailed, api.ProvisioningStateDeleting:
+			return "", newError(http.StatusBadRequest, sim.CodeInvalidPropertyValue, "The value of property '%s' "+
+				"is invalid: the file server %s is %s and cannot be mounted.", path, fs.Name, fs.State).withTarget(path)
 		}
 		if i == 0 && fs.Props.Subnet != nil {
 			return api.Deref(fs.Props.Subnet.ID), nil

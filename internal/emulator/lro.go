@@ -57,6 +57,11 @@ type failure struct {
 // startOperation records a new operation that completes OperationDelay from now. A failure queued with
 // FailNextOperation for this resource takes precedence over fail.
 func (t *txn) startOperation(kind, location, resourceID string, fail *failure) (*operation, error) {
+	return t.startOperationFor(kind, location, resourceID, fail, t.e.cfg.OperationDelay)
+}
+
+// startOperationFor is startOperation for an operation that takes delay (negative: none).
+func (t *txn) startOperationFor(kind, location, resourceID string, fail *failure, delay time.Duration) (*operation, error) {
 	if err := t.write(); err != nil {
 		return nil, err
 	}
@@ -65,7 +70,7 @@ func (t *txn) startOperation(kind, location, resourceID string, fail *failure) (
 	}
 	op := &operation{
 		ID: uuid.NewString(), Kind: kind, Location: normalizeLocation(location), ResourceID: resourceID,
-		Start: t.now, DoneAt: t.now.Add(t.e.cfg.OperationDelay), Failure: fail,
+		Start: t.now, DoneAt: t.now.Add(max(delay, 0)), Failure: fail,
 	}
 	return op, t.put(bucketOperations, op.ID, op)
 }

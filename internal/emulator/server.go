@@ -34,10 +34,12 @@ const (
 	DefaultOperationDelay    = 2 * time.Second
 	DefaultRetryAfter        = time.Second
 	DefaultJobDuration       = 10 * time.Second
-	DefaultScaleDownDelay    = 5 * time.Minute
-	DefaultPageSize          = 1000 // the spec's default (and maximum) maxresults
-	DefaultResourceGroup     = "batchai-emulator-rg"
-	DefaultLocation          = "eastus"
+	// DefaultFileServerDelay: recorded file-server creates stayed InProgress for about 3 min 45 s.
+	DefaultFileServerDelay = 4 * time.Minute
+	DefaultScaleDownDelay  = 5 * time.Minute
+	DefaultPageSize        = 1000 // the spec's default (and maximum) maxresults
+	DefaultResourceGroup   = "batchai-emulator-rg"
+	DefaultLocation        = "eastus"
 	// DatabaseFile is the store's file inside Config.DataDir.
 	DatabaseFile = "emulator.db"
 	// tlsDir and authDir hold the TLS material and the identity inside Config.DataDir.
@@ -64,6 +66,12 @@ type Config struct {
 	AllocationDelay time.Duration
 	// OperationDelay is how long a create or delete long-running operation stays InProgress.
 	OperationDelay time.Duration
+	// FileServerDelay is how long a file server create stays InProgress ("creating"): minutes, as
+	// recorded; tests use milliseconds.
+	FileServerDelay time.Duration
+	// FailFileServers makes every file server create end Failed with the recorded top-level error
+	// FileServerProvisioningFailed, the file server left "failed" (the only outcome real traffic shows).
+	FailFileServers bool
 	// JobDuration is how long a job runs once it has its nodes, plus what the sleeps of its command lines
 	// add; a job's BATCHAI_EMULATOR_DURATION environment variable overrides both (README: job conventions).
 	JobDuration time.Duration
@@ -107,6 +115,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.OperationDelay == 0 {
 		c.OperationDelay = DefaultOperationDelay
+	}
+	if c.FileServerDelay == 0 {
+		c.FileServerDelay = DefaultFileServerDelay
 	}
 	if c.JobDuration == 0 {
 		c.JobDuration = DefaultJobDuration

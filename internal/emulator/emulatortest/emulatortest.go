@@ -28,6 +28,7 @@ const (
 	OperationDelay    = 50 * time.Millisecond
 	RetryAfter        = 20 * time.Millisecond
 	JobDuration       = 100 * time.Millisecond
+	FileServerDelay   = 50 * time.Millisecond
 )
 
 // Instance is a running emulator and everything needed to talk to it.
@@ -51,6 +52,7 @@ func Start(t testing.TB, opts ...func(*emulator.Config)) *Instance {
 		OperationDelay:    OperationDelay,
 		RetryAfter:        RetryAfter,
 		JobDuration:       JobDuration,
+		FileServerDelay:   FileServerDelay,
 	}
 	for _, o := range opts {
 		o(&cfg)
