@@ -1,6 +1,9 @@
 // Command batchai-emulator serves the Batch AI (Microsoft.BatchAI 2018-05-01) ARM emulator over HTTPS.
 //
-//	batchai-emulator --listen 127.0.0.1:0 --data DIR [--provisioning-delay 5s] [--retry-after 1s]
+//	batchai-emulator --listen 127.0.0.1:0 --data DIR [--provisioning-delay 5s] [--job-duration 10s] [...]
+//
+// --help lists every knob and the command-line conventions (exit N, sleep N, BATCHAI_EMULATOR_EXIT_CODE,
+// BATCHAI_EMULATOR_DURATION) that make setup tasks and jobs fail or last on purpose.
 //
 // Once it is serving it writes DIR/emulator.json (endpoint, metadata_host, authority_host, adfs_authority, audience,
 // ca_certificate, tenant_id, subscription_id, other_subscription_id, client_id, client_secret, object_id,
@@ -58,7 +61,11 @@ func run(args []string, stdout, stderr io.Writer) error {
 	preemption := fs.Duration("preemption-interval", 0, "time after which Azure reclaims each low-priority node (it is replaced; its job is requeued) (0: never)")
 	host := fs.String("host", "", "host name clients use, when not the listen address (added to the certificate)")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	fs.Usage = usage(fs)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // --help is not a failure
+		}
 		return err
 	}
 	if fs.NArg() > 0 {
