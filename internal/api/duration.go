@@ -73,21 +73,19 @@ func sumDuration(s string, parts []part, fraction string) (time.Duration, error)
 // seconds, zero parts left out ("P150D", "PT1H", "P1DT2H3M4.5S"); zero is "PT0S". Sub-second parts keep
 // .NET's precision of 100 ns.
 func FormatDuration(d time.Duration) string {
-	if d < 0 {
-		d = -d
+	ns := int64(d)
+	if ns < 0 {
+		ns = -ns
 	}
-	days := d / (24 * time.Hour)
-	d -= days * 24 * time.Hour
-	h := d / time.Hour
-	d -= h * time.Hour
-	m := d / time.Minute
-	d -= m * time.Minute
+	days, ns := ns/int64(24*time.Hour), ns%int64(24*time.Hour)
+	h, ns := ns/int64(time.Hour), ns%int64(time.Hour)
+	m, ns := ns/int64(time.Minute), ns%int64(time.Minute)
 	var b strings.Builder
 	b.WriteString("P")
 	if days > 0 {
 		fmt.Fprintf(&b, "%dD", days)
 	}
-	if h == 0 && m == 0 && d == 0 {
+	if h == 0 && m == 0 && ns == 0 {
 		if days == 0 {
 			return "PT0S"
 		}
@@ -100,9 +98,8 @@ func FormatDuration(d time.Duration) string {
 	if m > 0 {
 		fmt.Fprintf(&b, "%dM", m)
 	}
-	if d > 0 {
-		secs := d / time.Second
-		ticks := (d - secs*time.Second) / 100
+	if ns > 0 {
+		secs, ticks := ns/int64(time.Second), ns%int64(time.Second)/100
 		if ticks == 0 {
 			fmt.Fprintf(&b, "%dS", secs)
 		} else {

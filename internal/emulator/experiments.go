@@ -88,13 +88,12 @@ func (t *txn) experiment(ws *workspaceRecord, name string) (*experimentRecord, e
 }
 
 // experimentPath loads a group, a workspace and one of its experiments, settling each.
-func (t *txn) experimentPath(group, workspace, name string) (*workspaceRecord, *experimentRecord, error) {
+func (t *txn) experimentPath(group, workspace, name string) (*experimentRecord, error) {
 	ws, err := t.workspacePath(group, workspace)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	x, err := t.experiment(ws, name)
-	return ws, x, err
+	return t.experiment(ws, name)
 }
 
 func (e *Emulator) experimentID(r *http.Request) string {
@@ -110,7 +109,7 @@ func (e *Emulator) getExperiment(w http.ResponseWriter, r *http.Request) {
 	}
 	var rep *reply
 	err := e.read(func(t *txn) error {
-		_, x, err := t.experimentPath(r.PathValue("resourceGroupName"), r.PathValue("workspaceName"), name)
+		x, err := t.experimentPath(r.PathValue("resourceGroupName"), r.PathValue("workspaceName"), name)
 		if err != nil {
 			return err
 		}
@@ -162,7 +161,7 @@ func (e *Emulator) putExperiment(w http.ResponseWriter, r *http.Request) {
 func (e *Emulator) deleteExperiment(w http.ResponseWriter, r *http.Request) {
 	var rep *reply
 	err := e.mutate(func(t *txn) error {
-		_, x, err := t.experimentPath(r.PathValue("resourceGroupName"), r.PathValue("workspaceName"), r.PathValue("experimentName"))
+		x, err := t.experimentPath(r.PathValue("resourceGroupName"), r.PathValue("workspaceName"), r.PathValue("experimentName"))
 		if code := errCode(err); code == "ExperimentNotFound" || code == "WorkspaceNotFound" {
 			rep = newReply(http.StatusNoContent, nil)
 			return nil

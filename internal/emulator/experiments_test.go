@@ -10,16 +10,17 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
 )
 
-func (c *client) experiment(rg, ws, name string) string { return c.ws(rg, ws) + "/experiments/" + name }
+// experiment is the path of an experiment of workspace ws in rg.
+func (c *client) experiment(ws, name string) string { return c.ws("rg", ws) + "/experiments/" + name }
 
 func TestExperimentPutWithOrWithoutBody(t *testing.T) {
 	c := newClient(t)
 	c.createWorkspace("rg", "ws")
 	// No body at all, as the spec declares: 200 at once, succeeded (recorded traffic).
-	r := c.must(200, "PUT", c.experiment("rg", "ws", "exp")+apiVersion, nil)
+	r := c.must(200, "PUT", c.experiment("ws", "exp")+apiVersion, nil)
 	var x api.Experiment
 	r.decode(t, &x)
-	if *x.ID != c.experiment("rg", "ws", "exp") || *x.Name != "exp" || *x.Type != "Microsoft.BatchAI/workspaces/experiments" ||
+	if *x.ID != c.experiment("ws", "exp") || *x.Name != "exp" || *x.Type != "Microsoft.BatchAI/workspaces/experiments" ||
 		*x.Properties.ProvisioningState != "succeeded" || x.Properties.CreationTime == nil ||
 		*x.Properties.ProvisioningStateTransitionTime != *x.Properties.CreationTime {
 		t.Fatalf("experiment: %s", r.body)
@@ -29,7 +30,7 @@ func TestExperimentPutWithOrWithoutBody(t *testing.T) {
 	}
 	// The example's {"properties":{}} and a bare {} are accepted too; an existing experiment is unchanged.
 	for _, body := range []any{`{"properties":{}}`, `{}`, `{"properties":{"provisioningState":"failed"}}`} {
-		again := c.must(200, "PUT", c.experiment("rg", "ws", "exp")+apiVersion, body)
+		again := c.must(200, "PUT", c.experiment("ws", "exp")+apiVersion, body)
 		if again.header.Get("ETag") != r.header.Get("ETag") || !strings.Contains(string(again.body), `"succeeded"`) {
 			t.Errorf("PUT %s of an existing experiment: %s %s", body, again.header.Get("ETag"), again.body)
 		}
@@ -39,15 +40,15 @@ func TestExperimentPutWithOrWithoutBody(t *testing.T) {
 		`{"properties":{"description":"x"}}`: "properties.description",
 		`{"location":"eastus"}`:              "location",
 	} {
-		bad := c.do("PUT", c.experiment("rg", "ws", "other")+apiVersion, body)
+		bad := c.do("PUT", c.experiment("ws", "other")+apiVersion, body)
 		if bad.status != http.StatusBadRequest || bad.code() != "InvalidRequestContent" || !strings.Contains(bad.message(), target) {
 			t.Errorf("PUT %s: %d %s", body, bad.status, bad.body)
 		}
 	}
-	if r := c.do("PUT", c.experiment("rg", "ws", "bad.name")+apiVersion, nil); r.status != 400 || r.code() != "InvalidResourceName" {
+	if r := c.do("PUT", c.experiment("ws", "bad.name")+apiVersion, nil); r.status != 400 || r.code() != "InvalidResourceName" {
 		t.Errorf("invalid name: %d %s", r.status, r.body)
 	}
-	if r := c.do("PUT", c.experiment("rg", "nows", "exp")+apiVersion, nil); r.status != 404 || r.code() != "WorkspaceNotFound" {
+	if r := c.do("PUT", c.experiment("nows", "exp")+apiVersion, nil); r.status != 404 || r.code() != "WorkspaceNotFound" {
 		t.Errorf("missing workspace: %d %s", r.status, r.body)
 	}
 }
@@ -55,12 +56,12 @@ func TestExperimentPutWithOrWithoutBody(t *testing.T) {
 func TestExperimentGetListDelete(t *testing.T) {
 	c, clock := clockedClient(t, func(cfg *emulator.Config) { cfg.PageSize = 2 })
 	c.createWorkspace("rg", "ws")
-	nf := c.do("GET", c.experiment("rg", "ws", "nope")+apiVersion, nil)
+	nf := c.do("GET", c.experiment("ws", "nope")+apiVersion, nil)
 	if nf.status != 404 || nf.code() != "ExperimentNotFound" || nf.message() != "The specified experiment nope is not found" {
 		t.Errorf("missing experiment: %d %s", nf.status, nf.body)
 	}
 	for _, n := range []string{"e1", "e2", "e3"} {
-		c.must(200, "PUT", c.experiment("rg", "ws", n)+apiVersion, nil)
+		c.must(200, "PUT", c.experiment("ws", n)+apiVersion, nil)
 	}
 	var names []string
 	next := c.ws("rg", "ws") + "/experiments" + apiVersion
@@ -79,17 +80,17 @@ func TestExperimentGetListDelete(t *testing.T) {
 		t.Errorf("listed %v", names)
 	}
 
-	r := c.must(202, "DELETE", c.experiment("rg", "ws", "e2")+apiVersion, nil)
-	again := c.must(202, "DELETE", c.experiment("rg", "ws", "e2")+apiVersion, nil)
+	r := c.must(202, "DELETE", c.experiment("ws", "e2")+apiVersion, nil)
+	again := c.must(202, "DELETE", c.experiment("ws", "e2")+apiVersion, nil)
 	if again.header.Get("Location") != r.header.Get("Location") {
 		t.Error("a second DELETE started another operation")
 	}
 	var x api.Experiment
-	c.must(200, "GET", c.experiment("rg", "ws", "e2")+apiVersion, nil).decode(t, &x)
+	c.must(200, "GET", c.experiment("ws", "e2")+apiVersion, nil).decode(t, &x)
 	if *x.Properties.ProvisioningState != "deleting" {
 		t.Errorf("while deleting: %s", *x.Properties.ProvisioningState)
 	}
-	if put := c.do("PUT", c.experiment("rg", "ws", "e2")+apiVersion, nil); put.status != 409 {
+	if put := c.do("PUT", c.experiment("ws", "e2")+apiVersion, nil); put.status != 409 {
 		t.Errorf("PUT while deleting: %d %s", put.status, put.body)
 	}
 	clock.Advance(2 * time.Second)
@@ -97,18 +98,18 @@ func TestExperimentGetListDelete(t *testing.T) {
 		*op.Properties.ResourceID != c.inst.SubscriptionID+"$rg$ws$e2" {
 		t.Errorf("operation: %+v", op)
 	}
-	c.must(404, "GET", c.experiment("rg", "ws", "e2")+apiVersion, nil)
-	c.must(204, "DELETE", c.experiment("rg", "ws", "e2")+apiVersion, nil)
-	c.must(204, "DELETE", c.experiment("rg", "nows", "e2")+apiVersion, nil)
+	c.must(404, "GET", c.experiment("ws", "e2")+apiVersion, nil)
+	c.must(204, "DELETE", c.experiment("ws", "e2")+apiVersion, nil)
+	c.must(204, "DELETE", c.experiment("nows", "e2")+apiVersion, nil)
 }
 
 func TestWorkspaceDeleteDeletesItsExperiments(t *testing.T) {
 	c, clock := clockedClient(t)
 	c.createWorkspace("rg", "ws")
-	c.must(200, "PUT", c.experiment("rg", "ws", "exp")+apiVersion, nil)
+	c.must(200, "PUT", c.experiment("ws", "exp")+apiVersion, nil)
 	r := c.must(202, "DELETE", c.ws("rg", "ws")+apiVersion, nil)
 	var x api.Experiment
-	c.must(200, "GET", c.experiment("rg", "ws", "exp")+apiVersion, nil).decode(t, &x)
+	c.must(200, "GET", c.experiment("ws", "exp")+apiVersion, nil).decode(t, &x)
 	if *x.Properties.ProvisioningState != "deleting" {
 		t.Errorf("experiment of a deleting workspace: %s", *x.Properties.ProvisioningState)
 	}
@@ -116,7 +117,7 @@ func TestWorkspaceDeleteDeletesItsExperiments(t *testing.T) {
 	c.waitOperation(r.header.Get("Azure-AsyncOperation"))
 	// A workspace created again under the same name starts empty.
 	c.must(200, "PUT", c.ws("rg", "ws")+apiVersion, map[string]any{"location": "eastus"})
-	if r := c.do("GET", c.experiment("rg", "ws", "exp")+apiVersion, nil); r.status != 404 || r.code() != "ExperimentNotFound" {
+	if r := c.do("GET", c.experiment("ws", "exp")+apiVersion, nil); r.status != 404 || r.code() != "ExperimentNotFound" {
 		t.Errorf("experiment survived its workspace: %d %s", r.status, r.body)
 	}
 }

@@ -84,14 +84,14 @@ func TestJobMountsAFileServer(t *testing.T) {
 		}}}
 		return body
 	}
-	r := c.do("PUT", c.job("rg", "ws", "exp", "j")+apiVersion, mount("missing"))
+	r := c.do("PUT", c.job("exp", "j")+apiVersion, mount("missing"))
 	var ce api.CloudError
 	r.decode(t, &ce)
 	if r.status != 400 || *ce.Error.Target != "properties.mountVolumes.fileServers[0].fileServer.id" {
 		t.Errorf("job mounting a missing file server: %d %s", r.status, r.body)
 	}
-	c.must(202, "PUT", c.job("rg", "ws", "exp", "j")+apiVersion, mount("nfs"))
-	fsm := c.getJob("exp", "j").Properties.MountVolumes.FileServers
+	c.must(202, "PUT", c.job("exp", "j")+apiVersion, mount("nfs"))
+	fsm := c.getJob("j").Properties.MountVolumes.FileServers
 	if len(fsm) != 1 || *fsm[0].RelativeMountPath != "nfs" || *fsm[0].MountOptions != "rw" {
 		t.Errorf("job mounts: %+v", fsm)
 	}

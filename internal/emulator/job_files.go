@@ -46,7 +46,7 @@ func (e *Emulator) listOutputFiles(w http.ResponseWriter, r *http.Request) {
 	}
 	var rep *reply
 	err := e.read(func(t *txn) error {
-		_, j, err := t.jobPath(r)
+		j, err := t.jobPath(r)
 		if err != nil {
 			return err
 		}

@@ -25,9 +25,10 @@ func (c *client) outputsJob() map[string]any {
 	return body
 }
 
-func (c *client) listFiles(exp, job, query string) (*response, api.FileListResult) {
+// listFiles lists output files of job (in experiment exp).
+func (c *client) listFiles(job, query string) (*response, api.FileListResult) {
 	c.t.Helper()
-	r := c.do("POST", c.job("rg", "ws", exp, job)+"/listOutputFiles"+apiVersion+query, nil)
+	r := c.do("POST", c.job("exp", job)+"/listOutputFiles"+apiVersion+query, nil)
 	var l api.FileListResult
 	if r.status == 200 {
 		r.decode(c.t, &l)
@@ -53,13 +54,13 @@ func download(t *testing.T, c *client, method, u string) *response {
 
 func TestListOutputFilesAndDownload(t *testing.T) {
 	c, clock := jobWorld(t, clusterBody(1))
-	c.must(202, "PUT", c.job("rg", "ws", "exp", "demo_job")+apiVersion, c.outputsJob())
-	if r, l := c.listFiles("exp", "demo_job", "&outputdirectoryid=stdouterr"); r.status != 200 || len(l.Value) != 0 || l.NextLink != nil {
+	c.must(202, "PUT", c.job("exp", "demo_job")+apiVersion, c.outputsJob())
+	if r, l := c.listFiles("demo_job", "&outputdirectoryid=stdouterr"); r.status != 200 || len(l.Value) != 0 || l.NextLink != nil {
 		t.Fatalf("queued job: %d %s", r.status, r.body)
 	}
 	clock.Advance(2*time.Second + 30*time.Second) // started and ended
 	listedAt := clock.Now()
-	r, l := c.listFiles("exp", "demo_job", "&outputdirectoryid=stdouterr&directory=.&linkexpiryinminutes=60&maxresults=1000")
+	r, l := c.listFiles("demo_job", "&outputdirectoryid=stdouterr&directory=.&linkexpiryinminutes=60&maxresults=1000")
 	if r.status != 200 {
 		t.Fatalf("list: %d %s", r.status, r.body)
 	}
@@ -120,7 +121,7 @@ func TestListOutputFilesAndDownload(t *testing.T) {
 	}
 
 	// linkexpiryinminutes is honored, within 5 to 600.
-	_, l = c.listFiles("exp", "demo_job", "&outputdirectoryid=stdouterr&linkexpiryinminutes=5")
+	_, l = c.listFiles("demo_job", "&outputdirectoryid=stdouterr&linkexpiryinminutes=5")
 	fresh, _ := url.Parse(*l.Value[0].DownloadURL)
 	if fresh.Query().Get("se") != clock.Now().Add(5*time.Minute).Format("2006-01-02T15:04:05Z") {
 		t.Errorf("5-minute link expires %s", fresh.Query().Get("se"))
@@ -130,7 +131,7 @@ func TestListOutputFilesAndDownload(t *testing.T) {
 		t.Errorf("a 5-minute link after 4 minutes: %d", r.status)
 	}
 	for _, bad := range []string{"4", "601", "x"} {
-		r, _ := c.listFiles("exp", "demo_job", "&outputdirectoryid=stdouterr&linkexpiryinminutes="+bad)
+		r, _ := c.listFiles("demo_job", "&outputdirectoryid=stdouterr&linkexpiryinminutes="+bad)
 		if r.status != 400 || r.code() != "InvalidParameter" || !strings.Contains(r.message(), "between 5 and 600") {
 			t.Errorf("linkexpiryinminutes=%s: %d %s", bad, r.status, r.body)
 		}
@@ -139,11 +140,11 @@ func TestListOutputFilesAndDownload(t *testing.T) {
 
 func TestListOutputFilesOfAnOutputDirectory(t *testing.T) {
 	c, clock := jobWorld(t, clusterBody(1), func(cfg *emulator.Config) { cfg.PageSize = 1 })
-	c.must(202, "PUT", c.job("rg", "ws", "exp", "j")+apiVersion, c.outputsJob())
+	c.must(202, "PUT", c.job("exp", "j")+apiVersion, c.outputsJob())
 	clock.Advance(2 * time.Second)
 	// The root holds hi.txt and the models folder (a folder has no URL and no properties), one per page.
 	var entries []api.File
-	next := c.job("rg", "ws", "exp", "j") + "/listOutputFiles" + apiVersion + "&outputdirectoryid=outputs"
+	next := c.job("exp", "j") + "/listOutputFiles" + apiVersion + "&outputdirectoryid=outputs"
 	for method := "POST"; next != ""; method = "GET" {
 		var page api.FileListResult
 		c.must(200, method, next, nil).decode(t, &page)
@@ -160,7 +161,7 @@ func TestListOutputFilesOfAnOutputDirectory(t *testing.T) {
 	if got := download(t, c, "GET", *entries[0].DownloadURL); string(got.body) != "hi\n" {
 		t.Errorf("hi.txt: %d %q", got.status, got.body)
 	}
-	_, l := c.listFiles("exp", "j", "&outputdirectoryid=OUTPUTS&directory=models")
+	_, l := c.listFiles("j", "&outputdirectoryid=OUTPUTS&directory=models")
 	if len(l.Value) != 1 || *l.Value[0].Name != "final.txt" || *l.Value[0].Properties.ContentLength != 6 {
 		t.Fatalf("models: %+v", l.Value)
 	}
@@ -174,15 +175,15 @@ func TestListOutputFilesOfAnOutputDirectory(t *testing.T) {
 		"&outputdirectoryid=OUTPUTS&directory=../x": "InvalidParameter",
 		"&outputdirectoryid=OUTPUTS&directory=/etc": "InvalidParameter",
 	} {
-		if r, _ := c.listFiles("exp", "j", query); r.status != 400 || r.code() != code {
+		if r, _ := c.listFiles("j", query); r.status != 400 || r.code() != code {
 			t.Errorf("query %q: %d %s", query, r.status, r.body)
 		}
 	}
-	if r, _ := c.listFiles("exp", "nope", "&outputdirectoryid=stdouterr"); r.status != 404 || r.code() != "JobNotFound" {
+	if r, _ := c.listFiles("nope", "&outputdirectoryid=stdouterr"); r.status != 404 || r.code() != "JobNotFound" {
 		t.Errorf("missing job: %d %s", r.status, r.body)
 	}
 	// Once the job is gone, its links answer 404 ResourceNotFound, as storage does.
-	r := c.must(202, "DELETE", c.job("rg", "ws", "exp", "j")+apiVersion, nil)
+	r := c.must(202, "DELETE", c.job("exp", "j")+apiVersion, nil)
 	clock.Advance(2 * time.Second)
 	c.waitOperation(r.header.Get("Azure-AsyncOperation"))
 	if got := download(t, c, "GET", final); got.status != 404 || got.header.Get("x-ms-error-code") != "ResourceNotFound" {
@@ -214,9 +215,9 @@ func TestDownloadSignatureNeverLogged(t *testing.T) {
 	c, clock := jobWorld(t, clusterBody(1), func(cfg *emulator.Config) {
 		cfg.Logger = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	})
-	c.must(202, "PUT", c.job("rg", "ws", "exp", "j")+apiVersion, c.jobBody("echo hi", 1))
+	c.must(202, "PUT", c.job("exp", "j")+apiVersion, c.jobBody("echo hi", 1))
 	clock.Advance(time.Minute)
-	_, l := c.listFiles("exp", "j", "&outputdirectoryid=stdouterr")
+	_, l := c.listFiles("j", "&outputdirectoryid=stdouterr")
 	link := *l.Value[len(l.Value)-1].DownloadURL
 	if got := download(t, c, "GET", link); got.status != 200 {
 		t.Fatalf("download: %d", got.status)
@@ -237,9 +238,9 @@ func TestDownloadSignatureNeverLogged(t *testing.T) {
 
 func TestDownloadLinksSurviveARestart(t *testing.T) {
 	c, clock := jobWorld(t, clusterBody(1))
-	c.must(202, "PUT", c.job("rg", "ws", "exp", "j")+apiVersion, c.jobBody("echo persisted", 1))
+	c.must(202, "PUT", c.job("exp", "j")+apiVersion, c.jobBody("echo persisted", 1))
 	clock.Advance(time.Minute)
-	_, l := c.listFiles("exp", "j", "&outputdirectoryid=stdouterr")
+	_, l := c.listFiles("j", "&outputdirectoryid=stdouterr")
 	link := *l.Value[len(l.Value)-1].DownloadURL // stdout.txt
 	inst := c.inst.Restart(t)
 	c2 := &client{t: t, inst: inst, http: inst.HTTPClient(), token: inst.Token(t)}

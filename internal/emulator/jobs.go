@@ -86,13 +86,12 @@ func (t *txn) jobOnCluster(j *jobRecord) (*clusterRecord, *jobRecord, error) {
 }
 
 // jobPath loads a job by group, workspace, experiment and name, settling each on the way.
-func (t *txn) jobPath(r *http.Request) (*experimentRecord, *jobRecord, error) {
-	_, x, err := t.experimentPath(r.PathValue("resourceGroupName"), r.PathValue("workspaceName"), r.PathValue("experimentName"))
+func (t *txn) jobPath(r *http.Request) (*jobRecord, error) {
+	x, err := t.experimentPath(r.PathValue("resourceGroupName"), r.PathValue("workspaceName"), r.PathValue("experimentName"))
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	j, err := t.job(x, r.PathValue("jobName"))
-	return x, j, err
+	return t.job(x, r.PathValue("jobName"))
 }
 
 func (e *Emulator) getJob(w http.ResponseWriter, r *http.Request) {
@@ -102,7 +101,7 @@ func (e *Emulator) getJob(w http.ResponseWriter, r *http.Request) {
 	}
 	var rep *reply
 	err := e.read(func(t *txn) error {
-		_, j, err := t.jobPath(r)
+		j, err := t.jobPath(r)
 		if err != nil {
 			return err
 		}
@@ -228,7 +227,7 @@ func (t *txn) jobCluster(ws *workspaceRecord, p api.JobBaseProperties) (*cluster
 func (e *Emulator) deleteJob(w http.ResponseWriter, r *http.Request) {
 	var rep *reply
 	err := e.mutate(func(t *txn) error {
-		_, j, err := t.jobPath(r)
+		j, err := t.jobPath(r)
 		switch errCode(err) {
 		case "JobNotFound", "ExperimentNotFound", "WorkspaceNotFound":
 			rep = newReply(http.StatusNoContent, nil)
@@ -289,7 +288,7 @@ func (t *txn) stopJob(j *jobRecord, doneAt time.Time) (*jobRecord, error) {
 func (e *Emulator) terminateJob(w http.ResponseWriter, r *http.Request) {
 	var rep *reply
 	err := e.mutate(func(t *txn) error {
-		_, j, err := t.jobPath(r)
+		j, err := t.jobPath(r)
 		if err != nil {
 			return err
 		}
@@ -331,7 +330,7 @@ func (e *Emulator) listJobs(w http.ResponseWriter, r *http.Request) {
 		bucket: bucketJobs,
 		prefix: e.experimentID(r) + "/jobs/",
 		pre: func(t *txn) (err error) {
-			_, x, err = t.experimentPath(r.PathValue("resourceGroupName"), r.PathValue("workspaceName"), r.PathValue("experimentName"))
+			x, err = t.experimentPath(r.PathValue("resourceGroupName"), r.PathValue("workspaceName"), r.PathValue("experimentName"))
 			return err
 		},
 		item: func(t *txn, raw []byte) (any, error) {
@@ -367,7 +366,7 @@ func (e *Emulator) listJobRemoteLogins(w http.ResponseWriter, r *http.Request) {
 	}
 	var rep *reply
 	err := e.read(func(t *txn) error {
-		_, j, err := t.jobPath(r)
+		j, err := t.jobPath(r)
 		if err != nil {
 			return err
 		}

@@ -241,7 +241,7 @@ func (t *txn) locationResult(op *operation) (*reply, error) {
 		if err != nil {
 			return nil, err
 		}
-		_, x, err := t.experimentPath(id.ResourceGroup, id.Workspace, id.Experiment)
+		x, err := t.experimentPath(id.ResourceGroup, id.Workspace, id.Experiment)
 		if err != nil {
 			return nil, ignoreNotFound(err)
 		}

@@ -23,10 +23,11 @@ func clockedClient(t *testing.T, opts ...func(*emulator.Config)) (*client, *fake
 	return c, clock
 }
 
-func (c *client) getCluster(rg, ws, name string) api.Cluster {
+// getCluster reads cluster name of rg/ws.
+func (c *client) getCluster(name string) api.Cluster {
 	c.t.Helper()
 	var cl api.Cluster
-	c.must(200, "GET", c.cluster(rg, ws, name)+apiVersion, nil).decode(c.t, &cl)
+	c.must(200, "GET", c.cluster("rg", "ws", name)+apiVersion, nil).decode(c.t, &cl)
 	return cl
 }
 
@@ -39,11 +40,11 @@ func TestFailedSetupTaskLeavesNodesUnusable(t *testing.T) {
 		"stdOutErrPathPrefix": "$AZ_BATCHAI_MOUNT_ROOT/afs",
 	}}
 	c.must(202, "PUT", c.cluster("rg", "ws", "c1")+apiVersion, body)
-	if cl := c.getCluster("rg", "ws", "c1"); *cl.Properties.NodeStateCounts.PreparingNodeCount != 2 || len(cl.Properties.Errors) != 0 {
+	if cl := c.getCluster("c1"); *cl.Properties.NodeStateCounts.PreparingNodeCount != 2 || len(cl.Properties.Errors) != 0 {
 		t.Fatalf("right after the create: %+v, errors %+v", cl.Properties.NodeStateCounts, cl.Properties.Errors)
 	}
 	clock.Advance(10 * time.Second)
-	cl := c.getCluster("rg", "ws", "c1")
+	cl := c.getCluster("c1")
 	p := cl.Properties
 	if *p.AllocationState != api.AllocationStateSteady || *p.CurrentNodeCount != 2 || *p.NodeStateCounts.UnusableNodeCount != 2 ||
 		*p.NodeStateCounts.IdleNodeCount != 0 || *p.ProvisioningState != api.ProvisioningStateSucceeded {
@@ -71,7 +72,7 @@ func TestRegionalCapacityKnob(t *testing.T) {
 	c.createWorkspace("rg", "ws")
 	c.must(202, "PUT", c.cluster("rg", "ws", "big")+apiVersion, clusterBody(5))
 	clock.Advance(10 * time.Second)
-	p := c.getCluster("rg", "ws", "big").Properties
+	p := c.getCluster("big").Properties
 	if *p.AllocationState != api.AllocationStateSteady || *p.CurrentNodeCount != 2 || *p.ScaleSettings.Manual.TargetNodeCount != 5 {
 		t.Fatalf("allocation short of the target: %s, %d nodes", *p.AllocationState, *p.CurrentNodeCount)
 	}
@@ -81,7 +82,7 @@ func TestRegionalCapacityKnob(t *testing.T) {
 	// A cluster within the capacity is not affected.
 	c.must(202, "PUT", c.cluster("rg", "ws", "small")+apiVersion, clusterBody(2))
 	clock.Advance(10 * time.Second)
-	if p := c.getCluster("rg", "ws", "small").Properties; *p.CurrentNodeCount != 2 || len(p.Errors) != 0 {
+	if p := c.getCluster("small").Properties; *p.CurrentNodeCount != 2 || len(p.Errors) != 0 {
 		t.Errorf("small cluster: %d nodes, errors %+v", *p.CurrentNodeCount, p.Errors)
 	}
 }
@@ -94,12 +95,12 @@ func TestPreemptionIntervalKnob(t *testing.T) {
 	c.must(202, "PUT", c.cluster("rg", "ws", "low")+apiVersion, body)
 	c.must(202, "PUT", c.cluster("rg", "ws", "dedicated")+apiVersion, clusterBody(1))
 	clock.Advance(10 * time.Second)
-	first := c.getCluster("rg", "ws", "low")
+	first := c.getCluster("low")
 	if *first.Properties.NodeStateCounts.IdleNodeCount != 2 {
 		t.Fatalf("not idle: %+v", first.Properties.NodeStateCounts)
 	}
 	clock.Advance(time.Minute) // the nodes became idle a minute ago: Azure takes them back
-	if n := c.getCluster("rg", "ws", "low").Properties.NodeStateCounts; *n.LeavingNodeCount != 2 {
+	if n := c.getCluster("low").Properties.NodeStateCounts; *n.LeavingNodeCount != 2 {
 		t.Fatalf("not preempted after the interval: %+v", n)
 	}
 	clock.Advance(20 * time.Second) // gone, and replacements prepared
@@ -108,7 +109,7 @@ func TestPreemptionIntervalKnob(t *testing.T) {
 	if len(logins.Value) != 2 || *logins.Value[0].NodeID == "" || strings.HasSuffix(*logins.Value[0].NodeID, "_1-20210222t110836z") {
 		t.Errorf("replacement nodes: %+v", logins.Value)
 	}
-	if n := c.getCluster("rg", "ws", "dedicated").Properties.NodeStateCounts; *n.IdleNodeCount != 1 || *n.LeavingNodeCount != 0 {
+	if n := c.getCluster("dedicated").Properties.NodeStateCounts; *n.IdleNodeCount != 1 || *n.LeavingNodeCount != 0 {
 		t.Errorf("a dedicated node was preempted: %+v", n)
 	}
 }

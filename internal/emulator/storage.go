@@ -166,7 +166,7 @@ func (e *Emulator) storedFile(p string) ([]byte, time.Time, bool, error) {
 	var modified time.Time
 	found := false
 	err := e.read(func(t *txn) error {
-		_, x, err := t.experimentPath(parts[1], parts[3], parts[5])
+		x, err := t.experimentPath(parts[1], parts[3], parts[5])
 		if err != nil {
 			return ignoreNotFound(err)
 		}

@@ -154,11 +154,11 @@ func (t *txn) resourceExists(id string) (bool, error) {
 		_, err = t.clusterPath(cid.ResourceGroup, cid.Workspace, cid.Name)
 	} else if jid, perr := api.ParseJobID(id); perr == nil {
 		var x *experimentRecord
-		if _, x, err = t.experimentPath(jid.ResourceGroup, jid.Workspace, jid.Experiment); err == nil {
+		if x, err = t.experimentPath(jid.ResourceGroup, jid.Workspace, jid.Experiment); err == nil {
 			_, err = t.job(x, jid.Name)
 		}
 	} else if xid, perr := api.ParseExperimentID(id); perr == nil {
-		_, _, err = t.experimentPath(xid.ResourceGroup, xid.Workspace, xid.Name)
+		_, err = t.experimentPath(xid.ResourceGroup, xid.Workspace, xid.Name)
 	} else if fid, perr := api.ParseFileServerID(id); perr == nil {
 		_, err = t.fileServerPath(fid.ResourceGroup, fid.Workspace, fid.Name)
 	} else if wid, perr := api.ParseWorkspaceID(id); perr == nil {

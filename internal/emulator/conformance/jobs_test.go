@@ -71,7 +71,7 @@ func TestExperimentAndJobExamplesReplay(t *testing.T) {
 		t.Errorf("PutJob with the example's cluster ID: %d %s", bad.status, bad.raw)
 	}
 	clusterRef := object(t, body, "properties.cluster")
-	clusterRef["id"] = strings.Replace(clusterRef["id"].(string), "/workspace/", "/workspaces/", 1)
+	clusterRef["id"] = strings.Replace(str(clusterRef, "id"), "/workspace/", "/workspaces/", 1)
 	r := send("PutJob.json", "PUT", body, nil, "").want(t, 202)
 	if op := e.pollAsync(r); str(op, "status") != "Succeeded" {
 		t.Fatalf("PutJob operation: %v", op)

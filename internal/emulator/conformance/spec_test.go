@@ -162,7 +162,7 @@ func (s *spec) checkResponse(t *testing.T, operationID string, r *resp) {
 		t.Errorf("%s: no body; the spec declares one", where)
 		return
 	}
-	for _, p := range s.validate(r.body, schema, "$") {
+	for _, p := range s.validate(r.body, schema) {
 		t.Errorf("%s: %s", where, p)
 	}
 }
@@ -270,8 +270,8 @@ var undocumented = map[string]string{
 // (int32/int64 range, integral numbers, RFC 3339 date-times), enums (exact spelling, as the spec and the
 // recorded traffic write them), required members, and members the schema does not define (except the
 // recorded undocumented ones).
-func (s *spec) validate(val any, schema map[string]any, path string) []string {
-	return s.validateIn(val, schema, path, "", "")
+func (s *spec) validate(val any, schema map[string]any) []string {
+	return s.validateIn(val, schema, "$", "", "")
 }
 
 // validateIn is validate inside definition def, at rel (the member path since def).
@@ -401,7 +401,7 @@ func TestSpecValidatorCatchesViolations(t *testing.T) {
 			"scaleSettings":    map[string]any{"manual": map[string]any{}},
 		},
 	}
-	problems := s.validate(bad, map[string]any{"$ref": "#/definitions/Cluster"}, "$")
+	problems := s.validate(bad, map[string]any{"$ref": "#/definitions/Cluster"})
 	for _, want := range []string{`"extra"`, `"Dedicated"`, "1.5", "yesterday", "idleNodeCount: want a number",
 		`"targetNodeCount" is missing`} {
 		found := false
@@ -429,15 +429,15 @@ func TestSpecValidatorCatchesViolations(t *testing.T) {
 	// The recorded undocumented members are accepted where they were recorded, and only there.
 	job := map[string]any{"properties": map[string]any{"experimentName": "e", "constraints": map[string]any{"maxAttempts": 5},
 		"executionInfo": map[string]any{"totalJobNodeHours": 0.5}}}
-	if p := s.validate(job, map[string]any{"$ref": "#/definitions/Job"}, "$"); len(p) != 0 {
+	if p := s.validate(job, map[string]any{"$ref": "#/definitions/Job"}); len(p) != 0 {
 		t.Errorf("recorded undocumented members refused: %v", p)
 	}
 	misplaced := map[string]any{"properties": map[string]any{"experimentName": "e"}}
-	if p := s.validate(misplaced, map[string]any{"$ref": "#/definitions/Cluster"}, "$"); len(p) != 1 {
+	if p := s.validate(misplaced, map[string]any{"$ref": "#/definitions/Cluster"}); len(p) != 1 {
 		t.Errorf("an undocumented job member on a cluster must be caught, got %v", p)
 	}
 	port := map[string]any{"value": []any{map[string]any{"nodeId": "n", "ipAddress": "1.2.3.4", "port": "50000"}}}
-	if p := s.validate(port, map[string]any{"$ref": "#/definitions/RemoteLoginInformationListResult"}, "$"); len(p) != 1 {
+	if p := s.validate(port, map[string]any{"$ref": "#/definitions/RemoteLoginInformationListResult"}); len(p) != 1 {
 		t.Errorf("a string port must be caught once, got %v", p)
 	}
 }

@@ -335,11 +335,15 @@ func isName(s string) bool {
 		return false
 	}
 	for _, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+		if !isNameChar(r) {
 			return false
 		}
 	}
 	return true
+}
+
+func isNameChar(r rune) bool {
+	return r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
 }
 
 // isAssignment reports a NAME=value word whose name was written unquoted.

@@ -174,14 +174,15 @@ func TestJobViewMatchesPutJobExample(t *testing.T) {
 	if err := json.Unmarshal(exampleJSON(t, "PutJob.json", "200"), &want); err != nil {
 		t.Fatal(err)
 	}
-	gp, wp := got["properties"].(map[string]any), want["properties"].(map[string]any)
+	gp, _ := got["properties"].(map[string]any)
+	wp, _ := want["properties"].(map[string]any)
 	if gp["schedulingPriority"] != wp["priority"] || gp["executionState"] != "running" || got["type"] != api.TypeJob {
 		t.Errorf("priority %v (example %v), state %v, type %v", gp["schedulingPriority"], wp["priority"], gp["executionState"], got["type"])
 	}
-	if c := gp["constraints"].(map[string]any); c["maxWallClockTime"] != "P150D" || c["maxAttempts"] != 5.0 {
+	if c, _ := gp["constraints"].(map[string]any); c["maxWallClockTime"] != "P150D" || c["maxAttempts"] != 5.0 {
 		t.Errorf("server-filled constraints: %v", c)
 	}
-	seg := gp["jobOutputDirectoryPathSegment"].(string)
+	seg, _ := gp["jobOutputDirectoryPathSegment"].(string)
 	if !strings.HasPrefix(seg, "00000000-0000-0000-0000-000000000000/demo_resource_group/workspaces/demo_workspace/experiments/demo_experiment/jobs/demo_job/") {
 		t.Errorf("segment %s", seg)
 	}
