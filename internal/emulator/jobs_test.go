@@ -309,3 +309,26 @@ func TestJobConsistencyLag(t *testing.T) {
 	}
 	c.must(200, "GET", c.job("exp", "j")+apiVersion, nil)
 }
+
+func TestJobListIsPaged(t *testing.T) {
+	c, _ := jobWorld(t, clusterBody(1), func(cfg *emulator.Config) { cfg.PageSize = 2 })
+	for _, n := range []string{"a", "b", "c"} {
+		c.must(202, "PUT", c.job("exp", n)+apiVersion, c.jobBody("true", 1))
+	}
+	var names []string
+	pages := 0
+	for next := c.experiment("ws", "exp") + "/jobs" + apiVersion; next != ""; pages++ {
+		var page api.JobListResult
+		c.must(200, "GET", next, nil).decode(t, &page)
+		for _, j := range page.Value {
+			names = append(names, *j.Name)
+		}
+		next = api.Deref(page.NextLink)
+	}
+	if strings.Join(names, ",") != "a,b,c" || pages != 2 {
+		t.Errorf("%d pages: %v", pages, names)
+	}
+	if r := c.do("GET", c.experiment("ws", "nope")+"/jobs"+apiVersion, nil); r.status != 404 || r.code() != "ExperimentNotFound" {
+		t.Errorf("jobs of a missing experiment: %d %s", r.status, r.body)
+	}
+}
