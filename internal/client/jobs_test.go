@@ -29,16 +29,17 @@ func jobsWorld(t *testing.T, opts ...func(*emulator.Config)) (*client.Client, *e
 		t.Fatal(err)
 	}
 	xid := api.ExperimentID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: "exp"}
+	polls := inst.Emulator.RequestCount("GET", "/operation")
 	xp, err := c.BeginCreateExperiment(ctx, xid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !xp.Done() {
-		t.Error("an experiment PUT answers 200 at once (recorded); the poller should be done")
-	}
 	x, err := xp.Wait(ctx)
 	if err != nil || api.Deref(x.Properties.ProvisioningState) != api.ProvisioningStateSucceeded || api.Deref(x.Name) != "exp" {
 		t.Fatalf("experiment: %+v %v", x, err)
+	}
+	if n := inst.Emulator.RequestCount("GET", "/operation") - polls; n != 0 {
+		t.Errorf("an experiment PUT answers 200 at once (recorded), yet the client polled %d times", n)
 	}
 	return c, inst, xid, cid
 }
@@ -136,7 +137,7 @@ func TestEmulatorJobRunsAndItsOutputCanBeDownloaded(t *testing.T) {
 }
 
 func TestEmulatorJobTerminateAndDelete(t *testing.T) {
-	c, _, xid, cid := jobsWorld(t)
+	c, inst, xid, cid := jobsWorld(t)
 	ctx := t.Context()
 	id := func(name string) api.JobID {
 		return api.JobID{SubscriptionID: xid.SubscriptionID, ResourceGroup: xid.ResourceGroup, Workspace: xid.Workspace, Experiment: xid.Name, Name: name}
@@ -165,10 +166,14 @@ func TestEmulatorJobTerminateAndDelete(t *testing.T) {
 		api.Deref(j.Properties.ExecutionInfo.Errors[0].Code) != "JobTerminated" {
 		t.Fatalf("after terminate: %+v %v", j.Properties, err)
 	}
-	// Terminating an ended job has nothing to do: 200, and the poller is done at once.
+	// Terminating an ended job has nothing to do: 200, and nothing to poll.
+	polls := inst.Emulator.RequestCount("GET", "/operation")
 	again, err := c.BeginTerminateJob(ctx, id("long"))
-	if err != nil || !again.Done() {
-		t.Fatalf("terminate of an ended job: done %v, %v", again != nil && again.Done(), err)
+	if err == nil {
+		_, err = again.Wait(ctx)
+	}
+	if n := inst.Emulator.RequestCount("GET", "/operation") - polls; err != nil || n != 0 {
+		t.Fatalf("terminate of an ended job: %v, %d polls", err, n)
 	}
 	dp, err := c.BeginDeleteJob(ctx, id("long"))
 	if err == nil {

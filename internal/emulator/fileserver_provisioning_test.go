@@ -90,6 +90,15 @@ func TestJobMountsAFileServer(t *testing.T) {
 	if r.status != 400 || *ce.Error.Target != "properties.mountVolumes.fileServers[0].fileServer.id" {
 		t.Errorf("job mounting a missing file server: %d %s", r.status, r.body)
 	}
+	// Every mount is checked, not only the first one.
+	both := mount("nfs")
+	mv := obj(obj(both["properties"])["mountVolumes"])
+	mounts, _ := mv["fileServers"].([]any)
+	mv["fileServers"] = append(mounts, map[string]any{
+		"fileServer": map[string]any{"id": c.fileServer("rg", "ws", "missing")}, "relativeMountPath": "nfs2"})
+	if r := c.do("PUT", c.job("exp", "j")+apiVersion, both); r.status != 400 || !strings.Contains(r.message(), "fileServers[1]") {
+		t.Errorf("a missing second file server: %d %s", r.status, r.body)
+	}
 	c.must(202, "PUT", c.job("exp", "j")+apiVersion, mount("nfs"))
 	fsm := c.getJob("j").Properties.MountVolumes.FileServers
 	if len(fsm) != 1 || *fsm[0].RelativeMountPath != "nfs" || *fsm[0].MountOptions != "rw" {

@@ -143,9 +143,8 @@ func (e *Emulator) getFileServer(w http.ResponseWriter, r *http.Request) {
 
 // putFileServer creates a file server (202 and polling headers; "creating" for Config.FileServerDelay,
 // minutes as recorded, then "succeeded", or "failed" with the recorded FileServerProvisioningFailed error
-// when Config.FailFileServers is set).
-// File servers have no update: a PUT of an existing one with the same properties answers 200, any
-// difference 409 PropertyChangeNotAllowed.
+// when Config.FailFileServers is set). File servers have no update: a PUT of an existing one with the same
+// properties answers 200, any difference 409 PropertyChangeNotAllowed.
 func (e *Emulator) putFileServer(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("fileServerName")
 	var body api.FileServerCreateParameters
@@ -276,11 +275,12 @@ func (t *txn) fileServerSubnet(p api.ClusterBaseProperties) (string, *apiError) 
 }
 
 // checkFileServerMounts checks that every file server mounted at path (a cluster's node setup, or a job)
-// exists in the subscription, and returns the subnet of the first one.
+// exists in the subscription and can be mounted, and returns the subnet of the first one.
 func (t *txn) checkFileServerMounts(mv *api.MountVolumes, mountPath string) (string, *apiError) {
 	if mv == nil {
 		return "", nil
 	}
+	subnet := ""
 	for i, m := range mv.FileServers {
 		path := fmt.Sprintf("%s.fileServers[%d].fileServer.id", mountPath, i)
 		id, err := api.ParseFileServerID(api.Deref(m.FileServer.ID))
@@ -301,10 +301,10 @@ func (t *txn) checkFileServerMounts(mv *api.MountVolumes, mountPath string) (str
 				"is invalid: the file server %s is %s and cannot be mounted.", path, fs.Name, fs.State).withTarget(path)
 		}
 		if i == 0 && fs.Props.Subnet != nil {
-			return api.Deref(fs.Props.Subnet.ID), nil
+			subnet = api.Deref(fs.Props.Subnet.ID)
 		}
 	}
-	return "", nil
+	return subnet, nil
 }
 
 // fakePublicIP is a stable, never-contacted address in one of Azure's public ranges.

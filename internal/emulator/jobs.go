@@ -125,7 +125,7 @@ func (e *Emulator) putJob(w http.ResponseWriter, r *http.Request) {
 	var rep *reply
 	err := e.mutate(func(t *txn) error {
 		if body.Properties == nil {
-			return missingProp("properties")
+			return fromSim(sim.MissingProperty("properties"))
 		}
 		_, ws, err := t.liveWorkspace(r.PathValue("resourceGroupName"), r.PathValue("workspaceName"))
 		if err != nil {
@@ -182,23 +182,28 @@ func (e *Emulator) putJob(w http.ResponseWriter, r *http.Request) {
 	e.respond(w, r, rep, err)
 }
 
+// invalidJobProp is the 400 of a job property the HTTP layer checks.
+func invalidJobProp(path, format string, args ...any) *apiError {
+	return fromSim(sim.InvalidProperty(path, format, args...))
+}
+
 // jobCluster checks the cluster of a job: it must be a cluster of the job's own workspace that exists and
 // is not being deleted, and nodeCount must fit it (at most its manual target, or its auto-scale maximum).
 func (t *txn) jobCluster(ws *workspaceRecord, p api.JobBaseProperties) (*clusterRecord, *apiError) {
 	const path = "properties.cluster.id"
 	cid, err := api.ParseClusterID(api.Deref(p.Cluster.ID))
 	if err != nil {
-		return nil, invalidProp(path, "%v", err)
+		return nil, invalidJobProp(path, "%v", err)
 	}
 	wid, _ := api.ParseWorkspaceID(ws.ID)
 	if !strings.EqualFold(cid.SubscriptionID, wid.SubscriptionID) || !strings.EqualFold(cid.ResourceGroup, wid.ResourceGroup) ||
 		!strings.EqualFold(cid.Workspace, wid.Name) {
-		return nil, invalidProp(path, "'%s' is not a cluster of the job's workspace %s; a job runs on a cluster of its "+
+		return nil, invalidJobProp(path, "'%s' is not a cluster of the job's workspace %s; a job runs on a cluster of its "+
 			"own workspace.", sanitize(cid.String()), ws.Name)
 	}
 	c, err := t.cluster(ws, cid.Name)
 	if isNotFound(err) {
-		return nil, invalidProp(path, "the cluster %s does not exist in the workspace %s.", sanitize(cid.Name), ws.Name)
+		return nil, invalidJobProp(path, "the cluster %s does not exist in the workspace %s.", sanitize(cid.Name), ws.Name)
 	}
 	if err != nil {
 		ae, _ := asAPIError(err)
@@ -215,7 +220,7 @@ func (t *txn) jobCluster(ws *workspaceRecord, p api.JobBaseProperties) (*cluster
 		limit, what = int(api.Deref(s.AutoScale.MaximumNodeCount)), "autoScale.maximumNodeCount"
 	}
 	if n := int(api.Deref(p.NodeCount)); n > limit {
-		return nil, invalidProp("properties.nodeCount", "the job asks for %d nodes, but the cluster %s has at most %d "+
+		return nil, invalidJobProp("properties.nodeCount", "the job asks for %d nodes, but the cluster %s has at most %d "+
 			"(its scaleSettings.%s). Resize the cluster or lower nodeCount.", n, c.Sim.Name, limit, what)
 	}
 	return c, nil

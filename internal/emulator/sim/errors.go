@@ -95,6 +95,15 @@ func invalid(path, reasonFormat string, args ...any) *Error {
 	}
 }
 
+// MissingProperty is missing for the HTTP layer's own checks (those that need more than the request body),
+// so that every missing property is worded the same.
+func MissingProperty(path string) *Error { return missing(path) }
+
+// InvalidProperty is invalid for the HTTP layer's own checks.
+func InvalidProperty(path, reasonFormat string, args ...any) *Error {
+	return invalid(path, reasonFormat, args...)
+}
+
 // Sanitize bounds a request value before an error message echoes it: at most 120 bytes, control characters
 // replaced by '?'. It is for values a client may abuse (names, enums, sizes); never pass it a secret.
 func Sanitize(s string) string {
