@@ -3,8 +3,9 @@
 #
 # Drives unmodified `az` (Debian's azure-cli 2.45, with `az batchai`) through both forms of `az cloud register`,
 # `az login --service-principal`, the seed document's commands (workspace create; cluster create, show --query, list,
-# node list -c, resize --target 0, delete; group delete and its cascade), the reader principal's 403s and the refused
-# other subscription; then the same lifecycle through azure-mgmt-batchai's pollers (scripts/azure-sdk-lifecycle.py);
+# node list -c, resize --target 0, delete; group delete and its cascade), experiments and jobs (job create -f, wait
+# with the job's exit code, show, file list, file stream, node list, terminate, delete), the reader principal's 403s
+# and the refused other subscription; then the same lifecycle through azure-mgmt-batchai's pollers (scripts/azure-sdk-lifecycle.py);
 # then the provider with use_cli = true (subscription from `az account show`, token from `az account
 # get-access-token`) in the mixed workflow of the guide "Drive the emulator with the Azure CLI": create with az,
 # import into Terraform, resize with az, detect it with `terraform plan -detailed-exitcode`.
@@ -92,7 +93,7 @@ start_emulator() {
   go build -o "$work/bin/terraform-provider-batchai" .
   # Pages of two make every list of two or more follow a nextLink.
   "$work/bin/batchai-emulator" --listen 127.0.0.1:0 --data "$work/emulator" --page-size 2 \
-    --provisioning-delay 1s --operation-delay 1s --retry-after 1s >"$work/exports.sh" 2>"$work/emulator.log" &
+    --provisioning-delay 1s --operation-delay 1s --retry-after 1s --job-duration 2s >"$work/exports.sh" 2>"$work/emulator.log" &
   emu_pid=$!
   local info=$work/emulator/emulator.json deadline=$((SECONDS + 30))
   until [ -s "$info" ]; do
@@ -211,6 +212,62 @@ seed_commands() {
   azx az-short group delete -n "$g" -y
   equal "az group exists after az group delete" "$(azx az-short group exists -n "$g")" false
   expect_refused az-short ResourceGroupNotFound "$g" batchai cluster show -n autoscale -w "$w" -g "$g"
+}
+
+job_commands() {
+  step "Experiments and jobs: az batchai experiment and job commands"
+  local g=jobs-rg w=jobs-ws e=exp1 rc
+  azx az-short group create -n "$g" -l eastus -o none
+  azx az-short batchai workspace create -g "$g" -n "$w" -o none
+  azx az-short batchai cluster create -n c1 -w "$w" -g "$g" --vm-size Standard_NC6 --target 1 -u azureuser \
+    -k "$work/home/.ssh/id_rsa.pub" -o none
+  azx az-short batchai experiment create -n "$e" -w "$w" -g "$g" -o none
+  equal "az batchai experiment list" "$(azx az-short batchai experiment list -w "$w" -g "$g" --query '[].name' -o tsv)" "$e"
+  # The emulator's conventions (README): echo prints, exit N fails with N, sleep N lasts N seconds.
+  job_file() {
+    cat >"$work/$1.json" <<EOF
+{"properties": {"nodeCount": 1, "stdOutErrPathPrefix": "\$AZ_BATCHAI_MOUNT_ROOT/afs",
+  "customToolkitSettings": {"commandLine": "$2"},
+  "outputDirectories": [{"id": "OUTPUT", "pathPrefix": "\$AZ_BATCHAI_MOUNT_ROOT/afs", "pathSuffix": "output"}]}}
+EOF
+  }
+  job_file hi 'echo hi | tee $AZ_BATCHAI_OUTPUT_OUTPUT/result.txt'
+  azx az-short batchai job create -n hi -c c1 -e "$e" -w "$w" -g "$g" -f "$work/hi.json" -o none
+  pass "az batchai job create -f hi.json"
+  azx az-short batchai job wait -n hi -e "$e" -w "$w" -g "$g" --interval 1
+  pass "az batchai job wait: exit status 0"
+  equal "az batchai job show (state, exit code)" "$(azx az-short batchai job show -n hi -e "$e" -w "$w" -g "$g" \
+    --query '[executionState, executionInfo.exitCode]' -o tsv | tr '\t\n' '  ' | sed 's/ *$//')" "succeeded 0"
+  equal "az batchai job file list (stdouterr)" "$(azx az-short batchai job file list -j hi -e "$e" -w "$w" -g "$g" \
+    --query '[].name' -o tsv | tr '\n' ' ' | sed 's/ *$//')" "execution.log stderr.txt stdout.txt"
+  equal "az batchai job file list -d OUTPUT" "$(azx az-short batchai job file list -j hi -e "$e" -w "$w" -g "$g" \
+    -d OUTPUT --query '[].name' -o tsv)" result.txt
+  equal "az batchai job file stream -f stdout.txt (through the signed download URL)" \
+    "$(azx az-short batchai job file stream -j hi -e "$e" -w "$w" -g "$g" -f stdout.txt)" hi
+
+  job_file fails 'echo oops >&2; exit 3'
+  azx az-short batchai job create -n fails -c c1 -e "$e" -w "$w" -g "$g" -f "$work/fails.json" -o none
+  rc=0
+  azx az-short batchai job wait -n fails -e "$e" -w "$w" -g "$g" --interval 1 || rc=$?
+  equal "az batchai job wait of a job that exits 3: exit status" "$rc" 3
+  equal "az batchai job file stream -f stderr.txt" \
+    "$(azx az-short batchai job file stream -j fails -e "$e" -w "$w" -g "$g" -f stderr.txt)" oops
+
+  job_file long 'sleep 3600'
+  azx az-short batchai job create -n long -c c1 -e "$e" -w "$w" -g "$g" -f "$work/long.json" -o none
+  running() { [ "$(azx az-short batchai job show -n long -e "$e" -w "$w" -g "$g" --query executionState -o tsv)" = running ]; }
+  poll "az batchai job show: the long job is running" running
+  equal "az batchai job node list" "$(azx az-short batchai job node list -j long -e "$e" -w "$w" -g "$g" \
+    --query 'length([?port])' -o tsv)" 1
+  azx az-short batchai job terminate -n long -e "$e" -w "$w" -g "$g" -y
+  equal "az batchai job terminate, then show" "$(azx az-short batchai job show -n long -e "$e" -w "$w" -g "$g" \
+    --query '[executionState, executionInfo.errors[0].code]' -o tsv | tr '\t\n' '  ' | sed 's/ *$//')" "failed JobTerminated"
+  azx az-short batchai job delete -n long -e "$e" -w "$w" -g "$g" -y
+  equal "az batchai job delete, then list" "$(azx az-short batchai job list -e "$e" -w "$w" -g "$g" --query '[].name' -o tsv |
+    tr '\n' ' ' | sed 's/ *$//')" "fails hi"
+  azx az-short batchai experiment delete -n "$e" -w "$w" -g "$g" -y
+  expect_refused az-short ExperimentNotFound "$e" batchai experiment show -n "$e" -w "$w" -g "$g"
+  azx az-short group delete -n "$g" -y
 }
 
 reader_and_other_subscription() {
@@ -345,6 +402,7 @@ ensure_az
 start_emulator
 register_both_forms
 seed_commands
+job_commands
 reader_and_other_subscription
 python_sdk
 terraform_use_cli

@@ -6,14 +6,16 @@
 Run by scripts/azure-cli-test.sh against a fresh emulator started with --page-size 2. It signs in through the
 emulator's AAD-style authority (azure-identity with instance_discovery=False), then drives the SDK's own long-running
 operation pollers (begin_create(...).result(), begin_delete(...).result()), the synchronous clusters.update, and list
-paging (three workspaces on pages of two), and checks that the reader principal is refused with 403
-AuthorizationFailed. REQUESTS_CA_BUNDLE must name the emulator's CA. Exit status 0 means every check passed; each
+paging (three workspaces on pages of two), runs an experiment's jobs (output files and their download URL, remote
+logins, terminate, deletes), and checks that the reader principal is refused with 403 AuthorizationFailed. REQUESTS_CA_BUNDLE must name the emulator's CA. Exit status 0 means every check passed; each
 failure is printed on one line starting with "FAIL".
 """
 
 import json
 import sys
 import time
+
+import requests
 
 from azure.core.exceptions import HttpResponseError
 from azure.identity import ClientSecretCredential
@@ -49,6 +51,52 @@ def wait_for(what, fn):
     return None
 
 
+def jobs(bai, rg, cluster_id):
+    """An experiment's jobs: synchronous experiment create, job pollers, output files, terminate, deletes."""
+    exp = bai.experiments.begin_create(rg, "sdkws", "sdkexp").result()
+    check(exp.provisioning_state == "succeeded", "experiment created (%s)" % exp.provisioning_state)
+
+    def params(command_line):
+        return models.JobCreateParameters(cluster=models.ResourceId(id=cluster_id), node_count=1,
+                                          std_out_err_path_prefix="$AZ_BATCHAI_MOUNT_ROOT/afs",
+                                          custom_toolkit_settings=models.CustomToolkitSettings(command_line=command_line))
+
+    def get(name):
+        return bai.jobs.get(rg, "sdkws", "sdkexp", name)
+
+    job = bai.jobs.begin_create(rg, "sdkws", "sdkexp", "hi", params("echo hi")).result()
+    check(job.provisioning_state == "succeeded" and job.tool_type == "custom",
+          "job created through the poller (%s, %s)" % (job.provisioning_state, job.tool_type))
+    done = wait_for("the job to succeed", lambda: (lambda j: j.execution_state == "succeeded" and j)(get("hi")))
+    if done:
+        check(done.execution_info.exit_code == 0, "the job succeeded with exit code %s" % done.execution_info.exit_code)
+        files = {f.name: f for f in bai.jobs.list_output_files(rg, "sdkws", "sdkexp", "hi",
+                 models.JobsListOutputFilesOptions(outputdirectoryid="stdouterr", linkexpiryinminutes=10))}
+        check(sorted(files) == ["execution.log", "stderr.txt", "stdout.txt"], "output files: %s" % sorted(files))
+        if "stdout.txt" in files:
+            body = requests.get(files["stdout.txt"].download_url, timeout=30).text
+            check(body == "hi\n", "stdout.txt through its download URL: %r" % body)
+
+    bai.jobs.begin_create(rg, "sdkws", "sdkexp", "long", params("sleep 3600")).result()
+    if wait_for("the long job to run", lambda: get("long").execution_state == "running"):
+        nodes = list(bai.jobs.list_remote_login_information(rg, "sdkws", "sdkexp", "long"))
+        check(len(nodes) == 1 and nodes[0].port, "the job's node: %s" % [(n.node_id, n.port) for n in nodes])
+    bai.jobs.begin_terminate(rg, "sdkws", "sdkexp", "long").result()
+    j = get("long")
+    codes = [e.code for e in (j.execution_info.errors or [])] if j.execution_info else []
+    check(j.execution_state == "failed" and codes == ["JobTerminated"], "terminated: %s %s" % (j.execution_state, codes))
+    listed = sorted(x.name for x in bai.jobs.list_by_experiment(rg, "sdkws", "sdkexp"))
+    check(listed == ["hi", "long"], "jobs.list_by_experiment: %s" % listed)
+    bai.jobs.begin_delete(rg, "sdkws", "sdkexp", "long").result()
+    try:
+        get("long")
+        check(False, "the job is gone after begin_delete().result()")
+    except HttpResponseError as e:
+        check(e.status_code == 404, "the job is gone after begin_delete().result() (%s)" % e.status_code)
+    bai.experiments.begin_delete(rg, "sdkws", "sdkexp").result()
+    check([x.name for x in bai.experiments.list_by_workspace(rg, "sdkws")] == [], "the experiment deleted through the poller")
+
+
 def main():
     info = json.load(open(sys.argv[1]))
     rg = sys.argv[2]
@@ -79,6 +127,9 @@ def main():
         nodes = list(bai.clusters.list_remote_login_information(rg, "sdkws", "sdkcluster"))
         check(len(nodes) == 2 and all(n.port for n in nodes), "two nodes with SSH ports: %s" %
               [(n.node_id, n.ip_address, n.port) for n in nodes])
+
+    if steady:
+        jobs(bai, rg, steady.id)
 
     updated = bai.clusters.update(rg, "sdkws", "sdkcluster", models.ClusterUpdateParameters(
         scale_settings=models.ScaleSettings(manual=models.ManualScaleSettings(target_node_count=0))))

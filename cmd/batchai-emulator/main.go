@@ -1,6 +1,9 @@
 // Command batchai-emulator serves the Batch AI (Microsoft.BatchAI 2018-05-01) ARM emulator over HTTPS.
 //
-//	batchai-emulator --listen 127.0.0.1:0 --data DIR [--provisioning-delay 5s] [--retry-after 1s]
+//	batchai-emulator --listen 127.0.0.1:0 --data DIR [--provisioning-delay 5s] [--job-duration 10s] [...]
+//
+// --help lists every knob and the command-line conventions (exit N, sleep N, BATCHAI_EMULATOR_EXIT_CODE,
+// BATCHAI_EMULATOR_DURATION) that make setup tasks and jobs fail or last on purpose.
 //
 // Once it is serving it writes DIR/emulator.json (endpoint, metadata_host, authority_host, adfs_authority, audience,
 // ca_certificate, tenant_id, subscription_id, other_subscription_id, client_id, client_secret, object_id,
@@ -50,9 +53,19 @@ func run(args []string, stdout, stderr io.Writer) error {
 	operation := fs.Duration("operation-delay", emulator.DefaultOperationDelay, "time a create or delete operation stays InProgress")
 	retryAfter := fs.Duration("retry-after", emulator.DefaultRetryAfter, "polling hint sent with long-running operations")
 	pageSize := fs.Int("page-size", emulator.DefaultPageSize, "maximum items per list page")
+	capacity := fs.Int("regional-capacity", 0, "nodes the region can allocate to one cluster; a cluster asking for more stays below its target with an AllocationFailed error (0: no limit)")
+	jobDuration := fs.Duration("job-duration", emulator.DefaultJobDuration, "time a job runs once it has its nodes, plus its command lines' sleeps (a job's BATCHAI_EMULATOR_DURATION overrides it)")
+	scaleDown := fs.Duration("scale-down-delay", emulator.DefaultScaleDownDelay, "time an auto-scale cluster keeps nodes its jobs no longer need before it shrinks")
+	fileServerDelay := fs.Duration("file-server-delay", emulator.DefaultFileServerDelay, "time a file server create stays InProgress")
+	failFileServers := fs.Bool("fail-file-servers", false, "end every file server create Failed with FileServerProvisioningFailed, as recorded")
+	preemption := fs.Duration("preemption-interval", 0, "time after which Azure reclaims each low-priority node (it is replaced; its job is requeued) (0: never)")
 	host := fs.String("host", "", "host name clients use, when not the listen address (added to the certificate)")
 	quiet := fs.Bool("quiet", false, "do not log requests")
+	fs.Usage = usage(fs)
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil // --help is not a failure
+		}
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -84,7 +97,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 	base := baseURL(addr, *host)
 	// A delay of 0 on the command line means none; emulator.Config reads 0 as "default".
-	for _, d := range []*time.Duration{provisioning, allocation, operation} {
+	for _, d := range []*time.Duration{provisioning, allocation, operation, jobDuration, scaleDown, fileServerDelay} {
 		if *d == 0 {
 			*d = -1
 		}
@@ -92,6 +105,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 	emu, err := emulator.New(emulator.Config{
 		DataDir: dir, BaseURL: base, Hosts: hosts(*host), ProvisioningDelay: *provisioning,
 		AllocationDelay: *allocation, OperationDelay: *operation, RetryAfter: *retryAfter, PageSize: *pageSize,
+		RegionalCapacity: *capacity, PreemptionInterval: *preemption, JobDuration: *jobDuration, ScaleDownDelay: *scaleDown,
+		FileServerDelay: *fileServerDelay, FailFileServers: *failFileServers,
 		Logger: logger,
 	})
 	if err != nil {

@@ -274,3 +274,39 @@ func TestBaseURLOfWildcardListen(t *testing.T) {
 		}
 	}
 }
+
+// TestHelpAndReadmeDocumentEveryKnob: --help succeeds and lists every flag and the job conventions, and the
+// README names every flag too (they are the emulator's contract).
+func TestHelpAndReadmeDocumentEveryKnob(t *testing.T) {
+	var out bytes.Buffer
+	if err := run([]string{"--help"}, &out, &out); err != nil {
+		t.Fatalf("--help: %v", err)
+	}
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var flags []string
+	for _, line := range strings.Split(out.String(), "\n") {
+		if f, ok := strings.CutPrefix(strings.TrimSpace(line), "-"); ok && !strings.HasPrefix(line, "    ") {
+			flags = append(flags, strings.Fields(f)[0])
+		}
+	}
+	if len(flags) < 15 {
+		t.Fatalf("found only %d flags in --help: %s", len(flags), out.String())
+	}
+	for _, f := range flags {
+		switch f {
+		case "listen", "data", "host", "quiet": // documented in the README's walkthrough
+			continue
+		}
+		if !strings.Contains(string(readme), "`--"+f+"`") {
+			t.Errorf("README does not document --%s", f)
+		}
+	}
+	for _, convention := range []string{"exit N", "sleep N", "BATCHAI_EMULATOR_EXIT_CODE", "BATCHAI_EMULATOR_DURATION", "SetupTaskFailed"} {
+		if !strings.Contains(out.String(), convention) || !strings.Contains(string(readme), convention) {
+			t.Errorf("%q is missing from --help or the README", convention)
+		}
+	}
+}

@@ -13,6 +13,8 @@ const (
 	TypeWorkspace  = "Microsoft.BatchAI/workspaces"
 	TypeCluster    = "Microsoft.BatchAI/workspaces/clusters"
 	TypeFileServer = "Microsoft.BatchAI/workspaces/fileservers"
+	TypeExperiment = "Microsoft.BatchAI/workspaces/experiments"
+	TypeJob        = "Microsoft.BatchAI/workspaces/experiments/jobs"
 )
 
 // Provisioning states (lower case on the wire).
@@ -43,6 +45,47 @@ const (
 	DeallocationWaitForJobCompletion = "waitforjobcompletion"
 )
 
+// Job scheduling priorities (x-ms-enum JobPriority).
+const (
+	JobPriorityLow    = "low"
+	JobPriorityNormal = "normal"
+	JobPriorityHigh   = "high"
+)
+
+// Job execution states (x-ms-enum ExecutionState). "running" includes container setup and job preparation;
+// "failed" also covers a job that could not be launched.
+const (
+	ExecutionStateQueued      = "queued"
+	ExecutionStateRunning     = "running"
+	ExecutionStateTerminating = "terminating"
+	ExecutionStateSucceeded   = "succeeded"
+	ExecutionStateFailed      = "failed"
+)
+
+// Toolkit types a job reports in toolType. The spec's enum lacks "pytorch" although pyTorchSettings
+// exists (its description names it); the emulator reports "pytorch" for those jobs.
+const (
+	ToolTypeCNTK       = "cntk"
+	ToolTypeTensorFlow = "tensorflow"
+	ToolTypeCaffe      = "caffe"
+	ToolTypeCaffe2     = "caffe2"
+	ToolTypeChainer    = "chainer"
+	ToolTypeHorovod    = "horovod"
+	ToolTypeCustomMPI  = "custommpi"
+	ToolTypeCustom     = "custom"
+	ToolTypePyTorch    = "pytorch"
+)
+
+// File types of an output listing.
+const (
+	FileTypeFile      = "file"
+	FileTypeDirectory = "directory"
+)
+
+// OutputDirectoryStdOutErr is the reserved output directory id of listOutputFiles that holds a job's
+// stdout.txt, stderr.txt and execution.log (and its preparation's output).
+const OutputDirectoryStdOutErr = "stdouterr"
+
 // Long-running operation statuses.
 const (
 	OperationStatusInProgress = "InProgress"
@@ -59,6 +102,12 @@ const (
 	DefaultImageVersion   = "latest"
 	DefaultFileMode       = "0777"
 	DefaultDirectoryMode  = "0777"
+	// DefaultMaxWallClockTime and DefaultMaxAttempts are the constraints real traffic of 2021 showed on a
+	// job created without any ({"maxWallClockTime":"P150D","maxAttempts":5}), not the spec's "7.00:00:00".
+	DefaultMaxWallClockTime = "P150D"
+	DefaultMaxAttempts      = 5
+	// DefaultJobPriority is the spec's default schedulingPriority.
+	DefaultJobPriority = JobPriorityNormal
 )
 
 // CloudError is ARM's error body.

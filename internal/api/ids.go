@@ -75,6 +75,52 @@ func (id FileServerID) String() string {
 	return ws.String() + "/fileServers/" + id.Name
 }
 
+// WorkspaceID is the ID of the file server's workspace.
+func (id FileServerID) WorkspaceID() WorkspaceID {
+	return WorkspaceID{SubscriptionID: id.SubscriptionID, ResourceGroup: id.ResourceGroup, Name: id.Workspace}
+}
+
+// ExperimentID identifies an experiment of a workspace.
+type ExperimentID struct {
+	SubscriptionID string
+	ResourceGroup  string
+	Workspace      string
+	Name           string
+}
+
+// WorkspaceID is the ID of the experiment's workspace.
+func (id ExperimentID) WorkspaceID() WorkspaceID {
+	return WorkspaceID{SubscriptionID: id.SubscriptionID, ResourceGroup: id.ResourceGroup, Name: id.Workspace}
+}
+
+// String is the canonical ARM ID.
+func (id ExperimentID) String() string {
+	return id.WorkspaceID().String() + "/experiments/" + id.Name
+}
+
+// JobID identifies a job of an experiment.
+type JobID struct {
+	SubscriptionID string
+	ResourceGroup  string
+	Workspace      string
+	Experiment     string
+	Name           string
+}
+
+// ExperimentID is the ID of the job's experiment.
+func (id JobID) ExperimentID() ExperimentID {
+	return ExperimentID{SubscriptionID: id.SubscriptionID, ResourceGroup: id.ResourceGroup, Workspace: id.Workspace,
+		Name: id.Experiment}
+}
+
+// WorkspaceID is the ID of the job's workspace.
+func (id JobID) WorkspaceID() WorkspaceID { return id.ExperimentID().WorkspaceID() }
+
+// String is the canonical ARM ID.
+func (id JobID) String() string {
+	return id.ExperimentID().String() + "/jobs/" + id.Name
+}
+
 // ParseWorkspaceID parses a workspace ARM ID. Segment keys match case-insensitively, as ARM does.
 func ParseWorkspaceID(s string) (WorkspaceID, error) {
 	segs, err := parseSegments(s, "workspaces")
@@ -100,6 +146,24 @@ func ParseFileServerID(s string) (FileServerID, error) {
 		return FileServerID{}, err
 	}
 	return FileServerID{SubscriptionID: segs[0], ResourceGroup: segs[1], Workspace: segs[2], Name: segs[3]}, nil
+}
+
+// ParseExperimentID parses an experiment ARM ID.
+func ParseExperimentID(s string) (ExperimentID, error) {
+	segs, err := parseSegments(s, "workspaces", "experiments")
+	if err != nil {
+		return ExperimentID{}, err
+	}
+	return ExperimentID{SubscriptionID: segs[0], ResourceGroup: segs[1], Workspace: segs[2], Name: segs[3]}, nil
+}
+
+// ParseJobID parses a job ARM ID.
+func ParseJobID(s string) (JobID, error) {
+	segs, err := parseSegments(s, "workspaces", "experiments", "jobs")
+	if err != nil {
+		return JobID{}, err
+	}
+	return JobID{SubscriptionID: segs[0], ResourceGroup: segs[1], Workspace: segs[2], Experiment: segs[3], Name: segs[4]}, nil
 }
 
 // parseSegments checks the fixed part of a Batch AI ID and returns the subscription, the

@@ -51,3 +51,37 @@ func TestValidateName(t *testing.T) {
 		}
 	}
 }
+
+func TestParseJobAndExperimentIDs(t *testing.T) {
+	in := "/subscriptions/sub/resourcegroups/rg/providers/Microsoft.BatchAI/workspaces/ws/EXPERIMENTS/exp/Jobs/j1"
+	id, err := ParseJobID(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := JobID{SubscriptionID: "sub", ResourceGroup: "rg", Workspace: "ws", Experiment: "exp", Name: "j1"}
+	if id != want {
+		t.Fatalf("got %+v, want %+v", id, want)
+	}
+	canonical := "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces/ws/experiments/exp/jobs/j1"
+	if id.String() != canonical {
+		t.Fatalf("canonical form: %s", id.String())
+	}
+	if exp := id.ExperimentID(); exp.String() != strings.TrimSuffix(canonical, "/jobs/j1") || exp.WorkspaceID() != id.WorkspaceID() {
+		t.Errorf("experiment of the job: %+v", exp)
+	}
+	if back, err := ParseExperimentID(id.ExperimentID().String()); err != nil || back != id.ExperimentID() {
+		t.Errorf("experiment ID round trip: %+v %v", back, err)
+	}
+	// A job ID is not an experiment ID, a cluster ID is not an experiment ID (same length, other key).
+	if _, err := ParseExperimentID(canonical); err == nil {
+		t.Error("a job ID parsed as an experiment ID")
+	}
+	if _, err := ParseExperimentID("/subscriptions/s/resourceGroups/r/providers/Microsoft.BatchAI/workspaces/w/clusters/c"); err == nil ||
+		!strings.Contains(err.Error(), `"clusters" where "experiments" belongs`) {
+		t.Errorf("cluster ID as experiment ID: %v", err)
+	}
+	// The examples' typo (workspace for workspaces) is not a job's cluster.
+	if _, err := ParseClusterID("/subscriptions/s/resourceGroups/r/providers/Microsoft.BatchAI/workspace/w/clusters/c"); err == nil {
+		t.Error("examples/PutJob.json's malformed cluster ID parsed")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
@@ -23,6 +24,11 @@ type clusterRecord struct {
 	// create, or a failure injected with FailNextOperation.
 	Pending   *failure  `json:"pending,omitempty"`
 	PendingAt time.Time `json:"pendingAt,omitzero"`
+
+	// jobs are the cluster's active jobs, attached to Sim for this request (attachJobs), and jobsSaved what
+	// each was when last written; saveCluster writes the ones that changed.
+	jobs      []*jobRecord
+	jobsSaved [][]byte
 }
 
 func (c *clusterRecord) touch(now time.Time) { c.ETag, c.Modified = newETag(now, c.ETag), now }
@@ -42,6 +48,7 @@ func (c *clusterRecord) gone(now time.Time, cfg sim.Config) bool {
 	}
 	cp := c.Sim // DeleteDone advances; keep the record itself as it is
 	cp.Nodes = append([]sim.Node(nil), c.Sim.Nodes...)
+	cp.AttachJobs(nil)
 	return cp.DeleteDone(now, cfg)
 }
 
@@ -78,10 +85,66 @@ func (c *clusterRecord) failLater(f *failure, at, now time.Time) {
 	c.Pending, c.PendingAt = f, at
 }
 
-func (t *txn) saveCluster(c *clusterRecord) error { return t.put(bucketClusters, c.Sim.ID, c) }
+// saveCluster writes the cluster and those of its attached jobs that changed.
+func (t *txn) saveCluster(c *clusterRecord) error {
+	if err := t.put(bucketClusters, c.Sim.ID, c); err != nil {
+		return err
+	}
+	return t.saveJobsOf(c)
+}
 
-// cluster loads a cluster of ws and brings it to t.now: an operation failure that is due is applied, a
-// finished deletion removes it (ClusterNotFound), and node progress is advanced and persisted.
+// saveJobsOf writes the attached jobs of c that changed since they were loaded or last written. Execution
+// progress never touches a job's etag or last-modified (recorded traffic).
+func (t *txn) saveJobsOf(c *clusterRecord) error {
+	for i, j := range c.jobs {
+		now, _ := json.Marshal(j)
+		if bytes.Equal(now, c.jobsSaved[i]) {
+			continue
+		}
+		if err := t.put(bucketJobs, j.Sim.ID, j); err != nil {
+			return err
+		}
+		c.jobsSaved[i] = now
+	}
+	return nil
+}
+
+// attachJobs loads the active jobs of c (they live in c's workspace) and attaches them to its simulation.
+func (t *txn) attachJobs(c *clusterRecord) error {
+	cid, err := api.ParseClusterID(c.Sim.ID)
+	if err != nil {
+		return err
+	}
+	all, err := listUnder[jobRecord](t, bucketJobs, cid.WorkspaceID().String())
+	if err != nil {
+		return err
+	}
+	c.jobs, c.jobsSaved = nil, nil
+	var sims []*sim.Job
+	for _, j := range all {
+		if j.Sim.Active() && strings.EqualFold(j.Sim.ClusterID(), c.Sim.ID) {
+			raw, _ := json.Marshal(j)
+			c.jobs, c.jobsSaved = append(c.jobs, j), append(c.jobsSaved, raw)
+			sims = append(sims, &j.Sim)
+		}
+	}
+	c.Sim.AttachJobs(sims)
+	return nil
+}
+
+// attachedJob is the attached instance of the job with this ID, or nil.
+func (c *clusterRecord) attachedJob(id string) *jobRecord {
+	for _, j := range c.jobs {
+		if strings.EqualFold(j.Sim.ID, id) {
+			return j
+		}
+	}
+	return nil
+}
+
+// cluster loads a cluster of ws with its active jobs and brings both to t.now: an operation failure that
+// is due is applied, a finished deletion removes it (ClusterNotFound), and node and job progress is
+// advanced and persisted.
 func (t *txn) cluster(ws *workspaceRecord, name string) (*clusterRecord, error) {
 	var c clusterRecord
 	found, err := t.get(bucketClusters, ws.ID+"/clusters/"+name, &c)
@@ -95,6 +158,9 @@ func (t *txn) cluster(ws *workspaceRecord, name string) (*clusterRecord, error) 
 	if c.gone(t.now, cfg) && c.Pending == nil {
 		return nil, t.firstErr(t.del(bucketClusters, c.Sim.ID), errNotFound("ClusterNotFound", "cluster", name))
 	}
+	if err := t.attachJobs(&c); err != nil {
+		return nil, err
+	}
 	before, _ := json.Marshal(c.Sim)
 	if c.Pending != nil && !t.now.Before(c.PendingAt) {
 		c.fail(c.Pending, t.now)
@@ -102,11 +168,23 @@ func (t *txn) cluster(ws *workspaceRecord, name string) (*clusterRecord, error) 
 	c.Sim.Advance(t.now, cfg)
 	if after, _ := json.Marshal(c.Sim); !bytes.Equal(before, after) {
 		c.touch(t.now)
-		if err := t.saveCluster(&c); err != nil {
+		if err := t.put(bucketClusters, c.Sim.ID, &c); err != nil {
 			return nil, err
 		}
 	}
-	return &c, nil
+	return &c, t.saveJobsOf(&c)
+}
+
+// clusterByID loads a cluster by its ARM ID (of the emulator's subscription).
+func (t *txn) clusterByID(id string) (*clusterRecord, error) {
+	cid, err := api.ParseClusterID(id)
+	if err != nil {
+		return nil, err
+	}
+	if !strings.EqualFold(cid.SubscriptionID, t.e.identity.SubscriptionID) {
+		return nil, errNotFound("ClusterNotFound", "cluster", cid.Name)
+	}
+	return t.clusterPath(cid.ResourceGroup, cid.Workspace, cid.Name)
 }
 
 // firstErr returns the first non-nil error.
@@ -140,6 +218,9 @@ func (t *txn) clustersIn(location string) ([]*sim.Cluster, error) {
 	for _, c := range all {
 		if c.Location != location || c.gone(t.now, cfg) {
 			continue
+		}
+		if err := t.attachJobs(c); err != nil { // auto-scale follows the jobs: count what they make it hold
+			return nil, err
 		}
 		c.Sim.Advance(t.now, cfg)
 		out = append(out, &c.Sim)

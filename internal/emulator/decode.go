@@ -19,22 +19,40 @@ const maxBodyBytes = 4 << 20
 // shape, with no unknown members and no values of the wrong type. Every failure is a 4xx ARM error that
 // names the JSON path, never a 5xx. Values are never quoted in messages, since they may be secrets.
 func decodeBody(r *http.Request, v any) *apiError {
+	body, ae := readBody(r)
+	if ae != nil {
+		return ae
+	}
+	return decodeJSON(body, v)
+}
+
+// decodeOptionalBody is decodeBody for operations whose body may be absent (an experiment PUT, whose spec
+// declares none): an empty body decodes to nothing and reports false.
+func decodeOptionalBody(r *http.Request, v any) (bool, *apiError) {
+	body, ae := readBody(r)
+	if ae != nil || len(bytes.TrimSpace(body)) == 0 {
+		return false, ae
+	}
+	return true, decodeJSON(body, v)
+}
+
+func readBody(r *http.Request) ([]byte, *apiError) {
 	if ct := r.Header.Get("Content-Type"); ct != "" {
 		mt, _, err := mime.ParseMediaType(ct)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-			return newError(http.StatusUnsupportedMediaType, "UnsupportedMediaType",
+			return nil, newError(http.StatusUnsupportedMediaType, "UnsupportedMediaType",
 				"The content media type '%s' is not supported. Only 'application/json' is supported.", sanitize(ct))
 		}
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
 	if err != nil {
-		return invalidContent("", "the request body could not be read")
+		return nil, invalidContent("", "the request body could not be read")
 	}
 	if len(body) > maxBodyBytes {
-		return newError(http.StatusRequestEntityTooLarge, "RequestContentTooLarge",
+		return nil, newError(http.StatusRequestEntityTooLarge, "RequestContentTooLarge",
 			"The request content size exceeds the maximum size of %d bytes.", maxBodyBytes)
 	}
-	return decodeJSON(body, v)
+	return body, nil
 }
 
 // decodeJSON is decodeBody's parser, separate so that fuzz tests can drive it directly.

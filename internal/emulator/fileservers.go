@@ -141,9 +141,10 @@ func (e *Emulator) getFileServer(w http.ResponseWriter, r *http.Request) {
 	e.respond(w, r, rep, err)
 }
 
-// putFileServer creates a file server (202 and polling headers; "creating" until the operation is due).
-// File servers have no update: a PUT of an existing one with the same properties answers 200, any
-// difference 409 PropertyChangeNotAllowed.
+// putFileServer creates a file server (202 and polling headers; "creating" for Config.FileServerDelay,
+// minutes as recorded, then "succeeded", or "failed" with the recorded FileServerProvisioningFailed error
+// when Config.FailFileServers is set). File servers have no update: a PUT of an existing one with the same
+// properties answers 200, any difference 409 PropertyChangeNotAllowed.
 func (e *Emulator) putFileServer(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("fileServerName")
 	var body api.FileServerCreateParameters
@@ -178,7 +179,13 @@ func (e *Emulator) putFileServer(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		id := ws.ID + "/fileservers/" + name // the service's spelling (examples/*FileServer*.json)
-		op, err := t.startOperation(opCreateFileServer, ws.Location, id, nil)
+		var fail *failure
+		if t.e.cfg.FailFileServers {
+			fail = &failure{Status: http.StatusInternalServerError, Body: api.CloudErrorBody{
+				Code: api.Ptr("FileServerProvisioningFailed"), Message: api.Ptr("File Server provisioning has failed"),
+			}}
+		}
+		op, err := t.startOperationFor(opCreateFileServer, ws.Location, id, fail, t.e.cfg.FileServerDelay)
 		if err != nil {
 			return err
 		}
@@ -261,11 +268,21 @@ func (e *Emulator) listFileServers(w http.ResponseWriter, r *http.Request) {
 // File Server mount configured in node setup, the File Server's subnet will be used automatically"). A
 // mount of a file server that does not exist is a 400.
 func (t *txn) fileServerSubnet(p api.ClusterBaseProperties) (string, *apiError) {
-	if p.NodeSetup == nil || p.NodeSetup.MountVolumes == nil {
+	if p.NodeSetup == nil {
 		return "", nil
 	}
-	for i, m := range p.NodeSetup.MountVolumes.FileServers {
-		path := fmt.Sprintf("properties.nodeSetup.mountVolumes.fileServers[%d].fileServer.id", i)
+	return t.checkFileServerMounts(p.NodeSetup.MountVolumes, "properties.nodeSetup.mountVolumes")
+}
+
+// checkFileServerMounts checks that every file server mounted at path (a cluster's node setup, or a job)
+// exists in the subscription and can be mounted, and returns the subnet of the first one.
+func (t *txn) checkFileServerMounts(mv *api.MountVolumes, mountPath string) (string, *apiError) {
+	if mv == nil {
+		return "", nil
+	}
+	subnet := ""
+	for i, m := range mv.FileServers {
+		path := fmt.Sprintf("%s.fileServers[%d].fileServer.id", mountPath, i)
 		id, err := api.ParseFileServerID(api.Deref(m.FileServer.ID))
 		if err != nil {
 			return "", newError(http.StatusBadRequest, sim.CodeInvalidPropertyValue, "%v", err).withTarget(path)
@@ -278,11 +295,16 @@ func (t *txn) fileServerSubnet(p api.ClusterBaseProperties) (string, *apiError) 
 			return "", newError(http.StatusBadRequest, sim.CodeInvalidPropertyValue, "The value of property '%s' "+
 				"is invalid: the file server %s does not exist.", path, sanitize(id.Name)).withTarget(path)
 		}
+		switch fs.State {
+		case api.ProvisioningStateFailed, api.ProvisioningStateDeleting:
+			return "", newError(http.StatusBadRequest, sim.CodeInvalidPropertyValue, "The value of property '%s' "+
+				"is invalid: the file server %s is %s and cannot be mounted.", path, fs.Name, fs.State).withTarget(path)
+		}
 		if i == 0 && fs.Props.Subnet != nil {
-			return api.Deref(fs.Props.Subnet.ID), nil
+			subnet = api.Deref(fs.Props.Subnet.ID)
 		}
 	}
-	return "", nil
+	return subnet, nil
 }
 
 // fakePublicIP is a stable, never-contacted address in one of Azure's public ranges.

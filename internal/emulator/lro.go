@@ -20,6 +20,10 @@ const (
 	opCreateFileServer = "createFileServer"
 	opDeleteFileServer = "deleteFileServer"
 	opDeleteWorkspace  = "deleteWorkspace"
+	opDeleteExperiment = "deleteExperiment"
+	opCreateJob        = "createJob"
+	opDeleteJob        = "deleteJob"
+	opTerminateJob     = "terminateJob"
 	opDeleteGroup      = "deleteResourceGroup"
 )
 
@@ -53,6 +57,11 @@ type failure struct {
 // startOperation records a new operation that completes OperationDelay from now. A failure queued with
 // FailNextOperation for this resource takes precedence over fail.
 func (t *txn) startOperation(kind, location, resourceID string, fail *failure) (*operation, error) {
+	return t.startOperationFor(kind, location, resourceID, fail, t.e.cfg.OperationDelay)
+}
+
+// startOperationFor is startOperation for an operation that takes delay (negative: none).
+func (t *txn) startOperationFor(kind, location, resourceID string, fail *failure, delay time.Duration) (*operation, error) {
 	if err := t.write(); err != nil {
 		return nil, err
 	}
@@ -61,7 +70,7 @@ func (t *txn) startOperation(kind, location, resourceID string, fail *failure) (
 	}
 	op := &operation{
 		ID: uuid.NewString(), Kind: kind, Location: normalizeLocation(location), ResourceID: resourceID,
-		Start: t.now, DoneAt: t.now.Add(t.e.cfg.OperationDelay), Failure: fail,
+		Start: t.now, DoneAt: t.now.Add(max(delay, 0)), Failure: fail,
 	}
 	return op, t.put(bucketOperations, op.ID, op)
 }
@@ -79,7 +88,7 @@ func (t *txn) operationStatus(op *operation) (string, error) {
 		status = api.OperationStatusFailed
 	}
 	switch op.Kind {
-	case opDeleteCluster, opDeleteFileServer, opDeleteWorkspace, opDeleteGroup:
+	case opDeleteCluster, opDeleteFileServer, opDeleteWorkspace, opDeleteExperiment, opDeleteJob, opDeleteGroup:
 		// A delete succeeds when the resource is gone (a cluster's nodes may still be leaving), and fails
 		// when the resource recorded the failure. Looking the resource up settles both.
 		exists, err := t.resourceExists(op.ResourceID)
@@ -89,8 +98,9 @@ func (t *txn) operationStatus(op *operation) (string, error) {
 		if exists && op.Failure == nil {
 			return api.OperationStatusInProgress, nil
 		}
-	case opCreateCluster, opCreateFileServer:
-		// Settle the resource too, so that it shows the failure from the same instant on.
+	case opCreateCluster, opCreateFileServer, opCreateJob, opTerminateJob:
+		// Settle the resource too, so that it shows the outcome (a failure, a terminated job) from the same
+		// instant on.
 		if _, err := t.resourceExists(op.ResourceID); err != nil {
 			return "", err
 		}
@@ -224,8 +234,22 @@ func (e *Emulator) getOperation(w http.ResponseWriter, r *http.Request, isLocati
 // resource a create made has since been deleted; the Location URL then keeps answering the status body).
 func (t *txn) locationResult(op *operation) (*reply, error) {
 	switch op.Kind {
-	case opDeleteCluster, opDeleteFileServer, opDeleteWorkspace:
+	case opDeleteCluster, opDeleteFileServer, opDeleteWorkspace, opDeleteExperiment, opDeleteJob, opTerminateJob:
 		return newReply(http.StatusOK, nil), nil
+	case opCreateJob:
+		id, err := api.ParseJobID(op.ResourceID)
+		if err != nil {
+			return nil, err
+		}
+		x, err := t.experimentPath(id.ResourceGroup, id.Workspace, id.Experiment)
+		if err != nil {
+			return nil, ignoreNotFound(err)
+		}
+		j, err := t.job(x, id.Name)
+		if err != nil {
+			return nil, ignoreNotFound(err)
+		}
+		return j.reply(http.StatusOK, t.now), nil
 	case opCreateCluster:
 		id, err := api.ParseClusterID(op.ResourceID)
 		if err != nil {

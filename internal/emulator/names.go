@@ -13,6 +13,8 @@ var nameParams = []struct{ param, kind string }{
 	{"workspaceName", "workspace"},
 	{"clusterName", "cluster"},
 	{"fileServerName", "file server"},
+	{"experimentName", "experiment"},
+	{"jobName", "job"},
 }
 
 // checkNames applies the spec's name rules to every operation, not only to creates: a name outside them is

@@ -43,10 +43,15 @@ func (e *Emulator) parsePage(r *http.Request) (page, *apiError) {
 	return p, nil
 }
 
-// nextLink is the absolute URL of the page after lastKey, on the same path.
+// nextLink is the absolute URL of the page after lastKey, on the same path with the same query (an action's
+// parameters, such as listOutputFiles' outputdirectoryid, apply to every page).
 func (e *Emulator) nextLink(r *http.Request, p page, lastKey string) *string {
 	q := url.Values{}
-	q.Set("api-version", r.URL.Query().Get("api-version"))
+	for k, v := range r.URL.Query() {
+		if k != "$skiptoken" && len(v) > 0 {
+			q.Set(k, v[0])
+		}
+	}
 	if p.maxResults != "" {
 		q.Set("maxresults", p.maxResults)
 	}

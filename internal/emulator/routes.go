@@ -78,6 +78,20 @@ func (e *Emulator) routes() []route {
 		// clients (and internal/client) do for every pageable operation.
 		r(pWS+"/clusters/{clusterName}/listRemoteLoginInformation", versionBatchAI, "workspaces/clusters",
 			H{"POST": e.listRemoteLogins, "GET": e.listRemoteLoginsNextPage}),
+		r(pWS+"/experiments", versionBatchAI, "workspaces/experiments", H{"GET": e.listExperiments}),
+		r(pWS+"/experiments/{experimentName}", versionBatchAI, "workspaces/experiments", H{
+			"GET": e.getExperiment, "PUT": e.putExperiment, "DELETE": e.deleteExperiment,
+		}),
+		r(pWS+"/experiments/{experimentName}/jobs", versionBatchAI, "workspaces/experiments/jobs", H{"GET": e.listJobs}),
+		r(pWS+"/experiments/{experimentName}/jobs/{jobName}", versionBatchAI, "workspaces/experiments/jobs", H{
+			"GET": e.getJob, "PUT": e.putJob, "DELETE": e.deleteJob,
+		}),
+		r(pWS+"/experiments/{experimentName}/jobs/{jobName}/terminate", versionBatchAI, "workspaces/experiments/jobs",
+			H{"POST": e.terminateJob}),
+		r(pWS+"/experiments/{experimentName}/jobs/{jobName}/listOutputFiles", versionBatchAI,
+			"workspaces/experiments/jobs", H{"POST": e.listOutputFiles, "GET": e.listOutputFiles}),
+		r(pWS+"/experiments/{experimentName}/jobs/{jobName}/listRemoteLoginInformation", versionBatchAI,
+			"workspaces/experiments/jobs", H{"POST": e.listJobRemoteLogins, "GET": e.listJobRemoteLogins}),
 		r(pWS+"/fileServers", versionBatchAI, "workspaces/fileServers", H{"GET": e.listFileServers}),
 		r(pWS+"/fileServers/{fileServerName}", versionBatchAI, "workspaces/fileServers", H{
 			"GET": e.getFileServer, "PUT": e.putFileServer, "DELETE": e.deleteFileServer,

@@ -33,9 +33,13 @@ const (
 	DefaultAllocationDelay   = time.Second
 	DefaultOperationDelay    = 2 * time.Second
 	DefaultRetryAfter        = time.Second
-	DefaultPageSize          = 1000 // the spec's default (and maximum) maxresults
-	DefaultResourceGroup     = "batchai-emulator-rg"
-	DefaultLocation          = "eastus"
+	DefaultJobDuration       = 10 * time.Second
+	// DefaultFileServerDelay: recorded file-server creates stayed InProgress for about 3 min 45 s.
+	DefaultFileServerDelay = 4 * time.Minute
+	DefaultScaleDownDelay  = 5 * time.Minute
+	DefaultPageSize        = 1000 // the spec's default (and maximum) maxresults
+	DefaultResourceGroup   = "batchai-emulator-rg"
+	DefaultLocation        = "eastus"
 	// DatabaseFile is the store's file inside Config.DataDir.
 	DatabaseFile = "emulator.db"
 	// tlsDir and authDir hold the TLS material and the identity inside Config.DataDir.
@@ -62,12 +66,32 @@ type Config struct {
 	AllocationDelay time.Duration
 	// OperationDelay is how long a create or delete long-running operation stays InProgress.
 	OperationDelay time.Duration
+	// FileServerDelay is how long a file server create stays InProgress ("creating"): minutes, as
+	// recorded; tests use milliseconds.
+	FileServerDelay time.Duration
+	// FailFileServers makes every file server create end Failed with the recorded top-level error
+	// FileServerProvisioningFailed, the file server left "failed" (the only outcome real traffic shows).
+	FailFileServers bool
+	// JobDuration is how long a job runs once it has its nodes, plus what the sleeps of its command lines
+	// add; a job's BATCHAI_EMULATOR_DURATION environment variable overrides both (README: job conventions).
+	JobDuration time.Duration
+	// ScaleDownDelay is how long an auto-scale cluster keeps nodes its jobs no longer need before it shrinks
+	// toward minimumNodeCount (the service re-evaluated auto-scale every few minutes; tests shorten it).
+	ScaleDownDelay time.Duration
 	// RetryAfter is the polling hint sent with 202 responses: Retry-After in whole seconds (at least 1), plus
 	// retry-after-ms when it is under a second, which azcore prefers.
 	RetryAfter time.Duration
 	// PageSize bounds every list page; lists with more items answer a nextLink. Tests lower it to exercise
 	// paging.
 	PageSize int
+	// RegionalCapacity is how many nodes the region can allocate to any one cluster; 0 (the default) means
+	// no limit. A cluster asking for more settles "steady" with that many nodes and an AllocationFailed
+	// error in its errors.
+	RegionalCapacity int
+	// PreemptionInterval makes Azure reclaim every low-priority node this long after it became idle (the
+	// cluster then allocates a replacement, and a job running on the node is requeued); 0 (the default)
+	// means never. PreemptLowPriority preempts on demand.
+	PreemptionInterval time.Duration
 	// ConsistencyLag makes GET of a newly created cluster or file server answer 404 for that many reads, as
 	// ARM's eventual consistency sometimes does right after a create. Zero (the default) disables it.
 	ConsistencyLag int
@@ -91,6 +115,15 @@ func (c Config) withDefaults() Config {
 	}
 	if c.OperationDelay == 0 {
 		c.OperationDelay = DefaultOperationDelay
+	}
+	if c.FileServerDelay == 0 {
+		c.FileServerDelay = DefaultFileServerDelay
+	}
+	if c.JobDuration == 0 {
+		c.JobDuration = DefaultJobDuration
+	}
+	if c.ScaleDownDelay == 0 {
+		c.ScaleDownDelay = DefaultScaleDownDelay
 	}
 	if c.RetryAfter <= 0 {
 		c.RetryAfter = DefaultRetryAfter
@@ -134,6 +167,9 @@ type Emulator struct {
 	failNext          []OperationFailure
 	counts            map[string]int // "METHOD path" (lower-case path) -> requests seen
 	lag               map[string]int // lower-case resource ID -> 404s still to answer
+
+	// signingKey signs download URLs (storage.go); set once in New.
+	signingKey []byte
 
 	routesOnce sync.Once
 	routeList  []route
@@ -181,6 +217,10 @@ func New(cfg Config) (*Emulator, error) {
 		_ = st.Close()
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
+	if err := e.loadSigningKey(); err != nil {
+		_ = st.Close()
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
 	if cfg.BaseURL != "" {
 		if err := e.bind(cfg.BaseURL); err != nil {
 			_ = st.Close()
@@ -209,7 +249,8 @@ func (e *Emulator) bind(baseURL string) error {
 	mux := http.NewServeMux()
 	iss.Register(mux)
 	mux.Handle("/", iss.Authenticate(http.HandlerFunc(e.serveARM)))
-	e.handler = e.withCommon(rejectMalformedPaths(mux))
+	// Download URLs (storage.go) carry their own credential and are checked by their signature.
+	e.handler = e.withCommon(withStorage(e.serveStorage, rejectMalformedPaths(mux)))
 	return nil
 }
 
@@ -359,5 +400,12 @@ func (e *Emulator) now() time.Time { return e.cfg.Now().UTC() }
 func (e *Emulator) simConfig() sim.Config {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return sim.Config{ProvisioningDelay: e.provisioningDelay, AllocationDelay: max(e.cfg.AllocationDelay, 0)}
+	return sim.Config{
+		ProvisioningDelay:  e.provisioningDelay,
+		AllocationDelay:    max(e.cfg.AllocationDelay, 0),
+		RegionalCapacity:   max(e.cfg.RegionalCapacity, 0),
+		PreemptionInterval: max(e.cfg.PreemptionInterval, 0),
+		JobDuration:        max(e.cfg.JobDuration, 0),
+		ScaleDownDelay:     max(e.cfg.ScaleDownDelay, 0),
+	}
 }

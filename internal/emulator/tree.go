@@ -8,10 +8,10 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 )
 
-// Deleting a parent (a resource group or a workspace) deletes its children, as ARM does for a group and as
-// the emulator does for a workspace's clusters and file servers: they all start deleting with the parent,
-// and the parent disappears, with whatever is left of them, once its operation is due and every cluster
-// under it has released its nodes. These helpers work on every record whose key starts with the parent's
+// Deleting a parent (a resource group, a workspace or an experiment) deletes its children, as ARM does for a
+// group and as the service did for a workspace's clusters, file servers and experiments and an experiment's
+// jobs: they all start deleting with the parent, and the parent disappears, with whatever is left of them,
+// once its operation is due and every cluster under it has released its nodes. These helpers work on every record whose key starts with the parent's
 // lower-cased ID and "/".
 
 func subtreePrefix(parentID string) string { return strings.ToLower(parentID) + "/" }
@@ -32,14 +32,35 @@ func (t *txn) subtreeGone(parentID string) (bool, error) {
 	return true, nil
 }
 
-// beginDeleteSubtree starts deleting every cluster and file server under parentID, to finish no earlier
-// than doneAt, and marks workspaces under it deleting.
+// beginDeleteSubtree starts deleting every job, cluster and file server under parentID, to finish no
+// earlier than doneAt, and marks experiments and workspaces under it deleting. Jobs go first: a running
+// job stops and frees its nodes before its cluster starts deleting.
 func (t *txn) beginDeleteSubtree(parentID string, doneAt time.Time) error {
+	jobs, err := listUnder[jobRecord](t, bucketJobs, parentID)
+	if err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		var fresh jobRecord // an earlier stop may have changed it (another job on the same cluster)
+		if _, err := t.get(bucketJobs, j.Sim.ID, &fresh); err != nil {
+			return err
+		}
+		if _, err := t.stopJob(&fresh, doneAt); err != nil {
+			return err
+		}
+	}
 	clusters, err := t.clustersUnder(parentID)
 	if err != nil {
 		return err
 	}
-	for _, c := range clusters {
+	for _, raw := range clusters {
+		c, err := t.clusterByID(raw.Sim.ID)
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
 		c.beginDelete(t.now, doneAt)
 		if err := t.saveCluster(c); err != nil {
 			return err
@@ -52,6 +73,16 @@ func (t *txn) beginDeleteSubtree(parentID string, doneAt time.Time) error {
 	for _, fs := range servers {
 		fs.beginDelete(t.now, doneAt)
 		if err := t.put(bucketFileServers, fs.ID, fs); err != nil {
+			return err
+		}
+	}
+	experiments, err := listUnder[experimentRecord](t, bucketExperiments, parentID)
+	if err != nil {
+		return err
+	}
+	for _, x := range experiments {
+		x.beginDelete(t.now, doneAt)
+		if err := t.put(bucketExperiments, x.ID, x); err != nil {
 			return err
 		}
 	}
@@ -73,7 +104,7 @@ func (t *txn) purge(parentID string) error {
 	if err := t.write(); err != nil {
 		return err
 	}
-	for _, b := range []string{bucketClusters, bucketFileServers, bucketWorkspaces, bucketRoleAssignments} {
+	for _, b := range []string{bucketClusters, bucketFileServers, bucketJobs, bucketExperiments, bucketWorkspaces, bucketRoleAssignments} {
 		var keys []string
 		if err := t.List(b, subtreePrefix(parentID), func(k string, _ []byte) error {
 			keys = append(keys, k)
@@ -121,6 +152,13 @@ func (t *txn) resourceExists(id string) (bool, error) {
 	var err error
 	if cid, perr := api.ParseClusterID(id); perr == nil {
 		_, err = t.clusterPath(cid.ResourceGroup, cid.Workspace, cid.Name)
+	} else if jid, perr := api.ParseJobID(id); perr == nil {
+		var x *experimentRecord
+		if x, err = t.experimentPath(jid.ResourceGroup, jid.Workspace, jid.Experiment); err == nil {
+			_, err = t.job(x, jid.Name)
+		}
+	} else if xid, perr := api.ParseExperimentID(id); perr == nil {
+		_, err = t.experimentPath(xid.ResourceGroup, xid.Workspace, xid.Name)
 	} else if fid, perr := api.ParseFileServerID(id); perr == nil {
 		_, err = t.fileServerPath(fid.ResourceGroup, fid.Workspace, fid.Name)
 	} else if wid, perr := api.ParseWorkspaceID(id); perr == nil {

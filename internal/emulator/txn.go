@@ -15,6 +15,8 @@ const (
 	bucketWorkspaces  = "workspaces"
 	bucketClusters    = "clusters"
 	bucketFileServers = "fileservers"
+	bucketExperiments = "experiments"
+	bucketJobs        = "jobs"
 	bucketOperations  = "operations"
 	bucketQuotas      = "quotas"
 	// bucketRoleAssignments holds role assignments (roles.go), keyed by their ID, which starts with their scope.

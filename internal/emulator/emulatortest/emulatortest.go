@@ -19,12 +19,16 @@ import (
 )
 
 // Test defaults: short enough that a create/delete round trip takes well under a second, long enough that
-// clients really observe "InProgress", "resizing" and "deleting".
+// clients really observe "InProgress", "resizing", "deleting" and a running job. The auto-scale
+// ScaleDownDelay stays at the emulator's default (minutes): an idle auto-scale cluster keeps its nodes for
+// the length of a test unless the test shortens it.
 const (
 	ProvisioningDelay = 50 * time.Millisecond
 	AllocationDelay   = 10 * time.Millisecond
 	OperationDelay    = 50 * time.Millisecond
 	RetryAfter        = 20 * time.Millisecond
+	JobDuration       = 100 * time.Millisecond
+	FileServerDelay   = 50 * time.Millisecond
 )
 
 // Instance is a running emulator and everything needed to talk to it.
@@ -47,6 +51,8 @@ func Start(t testing.TB, opts ...func(*emulator.Config)) *Instance {
 		AllocationDelay:   AllocationDelay,
 		OperationDelay:    OperationDelay,
 		RetryAfter:        RetryAfter,
+		JobDuration:       JobDuration,
+		FileServerDelay:   FileServerDelay,
 	}
 	for _, o := range opts {
 		o(&cfg)

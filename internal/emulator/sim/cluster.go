@@ -20,10 +20,32 @@ type Config struct {
 	// create with allocationState "resizing" and currentNodeCount 0 (recorded traffic,
 	// examples/PutCluster.json). 0 means nodes appear at once.
 	AllocationDelay time.Duration `json:"allocationDelay"`
+	// RegionalCapacity is how many nodes the region can allocate to any one cluster; 0 means no limit. A
+	// cluster that asks for more gets that many, settles "steady" below its target and reports an
+	// AllocationFailed error, as Azure reported allocations it could not meet. The limit is per cluster so
+	// that a cluster's history never depends on the others' (every reading stays deterministic).
+	RegionalCapacity int `json:"regionalCapacity,omitempty"`
+	// PreemptionInterval is how long a low-priority node runs before Azure reclaims it: every node of a
+	// low-priority cluster is preempted this long after it became idle (and replaced, as with Preempt); 0
+	// means never.
+	PreemptionInterval time.Duration `json:"preemptionInterval,omitempty"`
+	// JobDuration is how long a job runs (after its nodes are assigned), plus what the sleeps of its
+	// command lines add; BATCHAI_EMULATOR_DURATION overrides both. 0 means jobs end at once.
+	JobDuration time.Duration `json:"jobDuration,omitempty"`
+	// ScaleDownDelay is how long an auto-scale cluster keeps nodes its jobs no longer need before it
+	// shrinks toward minimumNodeCount; 0 means at once.
+	ScaleDownDelay time.Duration `json:"scaleDownDelay,omitempty"`
 }
 
 func (cfg Config) normalized() Config {
-	return Config{ProvisioningDelay: max(cfg.ProvisioningDelay, 0), AllocationDelay: max(cfg.AllocationDelay, 0)}
+	return Config{
+		ProvisioningDelay:  max(cfg.ProvisioningDelay, 0),
+		AllocationDelay:    max(cfg.AllocationDelay, 0),
+		RegionalCapacity:   max(cfg.RegionalCapacity, 0),
+		PreemptionInterval: max(cfg.PreemptionInterval, 0),
+		JobDuration:        max(cfg.JobDuration, 0),
+		ScaleDownDelay:     max(cfg.ScaleDownDelay, 0),
+	}
 }
 
 // Cluster is the persisted state of one cluster. All fields are exported so the HTTP layer can
@@ -48,6 +70,8 @@ type Cluster struct {
 	// TargetNodes is the node count the service is steering toward: manual.targetNodeCount, or
 	// the count auto-scale settled on; 0 while deleting.
 	TargetNodes int `json:"targetNodes"`
+	// ScaleDownAt is when an auto-scale cluster whose jobs need fewer nodes than it holds shrinks.
+	ScaleDownAt time.Time `json:"scaleDownAt,omitzero"`
 	// Nodes are the cluster's nodes, in creation order.
 	Nodes []Node `json:"nodes"`
 	// NextNodeSeq numbers the next node (the "_7" of its id); numbers are never reused.
@@ -61,6 +85,9 @@ type Cluster struct {
 	// Config is the last Config passed in, so View and BeginDelete, which take none, schedule
 	// and project with the same delays.
 	Config Config `json:"config"`
+
+	// jobs are the jobs attached for the current request (AttachJobs); never persisted.
+	jobs []*Job
 }
 
 // NewCluster creates the state of a cluster whose PUT was accepted. props must come from
@@ -87,7 +114,7 @@ func NewCluster(id, name string, props api.ClusterBaseProperties, now time.Time,
 		Config:                          cfg.normalized(),
 	}
 	c.TargetNodes = InitialTarget(c.Props)
-	c.reconcile(now)
+	c.update(now)
 	c.advance(now)
 	return c
 }
@@ -108,11 +135,10 @@ func InitialTarget(p api.ClusterBaseProperties) int {
 	return 0
 }
 
-// TargetFor is the node count the cluster would steer toward with these (prepared) scale
-// settings: a manual target as given; for auto-scale, the nodes it has now (counting preempted
-// nodes about to be replaced) clamped into [minimum, maximum]. With no jobs to run the real
-// service would keep an idle auto-scale cluster near its minimum; the emulator settles right
-// away and stays there, which keeps every reading deterministic.
+// TargetFor is the node count the cluster steers toward right after these (prepared) scale
+// settings are applied: a manual target as given; for auto-scale, the nodes it has now
+// (counting preempted nodes about to be replaced) clamped into [minimum, maximum]. From then
+// on auto-scale follows the jobs' demand (see autoScale).
 func (c *Cluster) TargetFor(s api.ScaleSettings) int {
 	if s.Manual != nil {
 		return int(api.Deref(s.Manual.TargetNodeCount))
@@ -139,8 +165,8 @@ func (c *Cluster) Resize(scale api.ScaleSettings, now time.Time, cfg Config) *Er
 		return err
 	}
 	c.Props.ScaleSettings = &s
-	c.TargetNodes = c.TargetFor(s)
-	c.reconcile(now)
+	c.TargetNodes, c.ScaleDownAt = c.TargetFor(s), time.Time{}
+	c.update(now)
 	c.advance(now)
 	return nil
 }
@@ -161,25 +187,26 @@ func (c *Cluster) PreemptNodes(n int, now time.Time, cfg Config) int {
 	}
 	victims := c.pickNodes(n, preemptionOrder)
 	for _, i := range victims {
-		c.leave(i, now)
-		c.Nodes[i].Preempted = true
+		c.preemptNode(i, now)
 	}
-	c.settle(now)
+	c.update(now)
 	c.advance(now)
 	return len(victims)
 }
 
-// BeginDelete starts deleting the cluster: provisioningState "deleting", every node leaving.
-// The HTTP layer answers the DELETE and removes the cluster once DeleteDone reports true.
+// BeginDelete starts deleting the cluster: provisioningState "deleting", every node leaving, and
+// every job still queued or running on it failed (ClusterDeleted). The HTTP layer answers the
+// DELETE and removes the cluster once DeleteDone reports true.
 func (c *Cluster) BeginDelete(now time.Time) {
 	c.advance(now)
 	if c.deleting() {
 		return
 	}
+	c.failJobsOf(now)
 	c.ProvisioningState = api.ProvisioningStateDeleting
 	c.ProvisioningStateTransitionTime = now
-	c.TargetNodes = 0
-	c.reconcile(now)
+	c.TargetNodes, c.ScaleDownAt = 0, time.Time{}
+	c.update(now)
 	c.advance(now)
 }
 

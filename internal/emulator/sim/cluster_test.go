@@ -169,7 +169,7 @@ func TestManualAutoScaleSwitch(t *testing.T) {
 	mustResize(t, c, auto(5, 10), at(50*sec))
 	wantState(t, c, at(60*sec), state{alloc: "steady", current: 5, idle: 5}, at(60*sec))
 
-	// Left alone for a day, an auto-scale cluster stays inside its bounds.
+	// Left alone for a day (shorter than cfg's scale-down delay), an auto-scale cluster stays inside its bounds.
 	wantState(t, c, at(24*time.Hour), state{alloc: "steady", current: 5, idle: 5}, at(60*sec))
 
 	// Back to manual.

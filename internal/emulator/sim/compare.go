@@ -44,6 +44,28 @@ func CompareCreate(existing *Cluster, p api.ClusterBaseProperties) *Error {
 	}
 }
 
+// CompareJob checks a PUT of an existing job. Jobs have no update, so the request, once prepared
+// (PrepareJob; an invalid request gets its validation error), must equal the job's properties, secrets
+// included; a difference is a 409 PropertyChangeNotAllowed naming the first differing property in spec
+// order (never its value). Resource IDs compare case-insensitively.
+func CompareJob(existing *Job, p api.JobBaseProperties) *Error {
+	want, err := PrepareJob(p)
+	if err != nil {
+		return err
+	}
+	path, differs := firstDifference(reflect.ValueOf(existing.Props), reflect.ValueOf(want), pathProps, "")
+	if !differs {
+		return nil
+	}
+	return &Error{
+		Status: http.StatusConflict,
+		Code:   CodePropertyChangeNotAllowed,
+		Target: path,
+		Message: fmt.Sprintf("Job properties cannot be changed: the request changes '%s' of the existing job %s. "+
+			"Jobs have no update: delete the job and create it again.", path, existing.Name),
+	}
+}
+
 // firstDifference walks two values of the same model type in field order and returns the JSON
 // path of the first difference. An absent pointer equals a pointer to a zero value and a nil
 // slice an empty one: the service does not distinguish them either.

@@ -29,6 +29,14 @@ const (
 	CodeSupportedVMSizes = "SupportedVMSizes"
 )
 
+// Codes of the errors a cluster reports on its nodes. No recorded traffic shows a failed setup task or an
+// allocation the region could not meet, so these are the emulator's own, named after Azure Batch's
+// start-task and resize failures.
+const (
+	CodeSetupTaskFailed  = "SetupTaskFailed"
+	CodeAllocationFailed = "AllocationFailed"
+)
+
 // Error is a service error the HTTP layer turns into an ARM error body (see CloudError).
 type Error struct {
 	Status  int
@@ -85,6 +93,15 @@ func invalid(path, reasonFormat string, args ...any) *Error {
 		Target:  path,
 		Message: fmt.Sprintf("The value of property '%s' is invalid: %s", path, fmt.Sprintf(reasonFormat, args...)),
 	}
+}
+
+// MissingProperty is missing for the HTTP layer's own checks (those that need more than the request body),
+// so that every missing property is worded the same.
+func MissingProperty(path string) *Error { return missing(path) }
+
+// InvalidProperty is invalid for the HTTP layer's own checks.
+func InvalidProperty(path, reasonFormat string, args ...any) *Error {
+	return invalid(path, reasonFormat, args...)
 }
 
 // Sanitize bounds a request value before an error message echoes it: at most 120 bytes, control characters

@@ -25,7 +25,9 @@ var secrets = []string{
 
 var t0 = time.Date(2018, 6, 7, 21, 16, 0, 924_000_000, time.UTC)
 
-var cfg = Config{ProvisioningDelay: 10 * time.Second}
+// cfg is the tests' simulation: 10 s per node transition, and auto-scale clusters that keep their nodes
+// for as long as any test runs unless it says otherwise (see the auto-scale tests).
+var cfg = Config{ProvisioningDelay: 10 * time.Second, ScaleDownDelay: 1000 * time.Hour}
 
 func sptr(s string) *string { return &s }
 func iptr(i int32) *int32   { return &i }

@@ -8,9 +8,8 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 )
 
-// Node states, as nodeStateCounts names them. The simulation produces preparing, idle and
-// leaving; running and unusable exist for completeness (there are no jobs or failing setups).
-// NodeAllocating is the emulator's own: a node the service is still allocating (see
+// Node states, as nodeStateCounts names them. A node whose setup task fails becomes unusable
+// instead of idle; a node running a job is running. NodeAllocating is the emulator's own: a node the service is still allocating (see
 // Config.AllocationDelay) is counted nowhere in the API and has no address yet.
 const (
 	NodeAllocating = "allocating"
@@ -51,6 +50,12 @@ type Node struct {
 	// Preempted marks a leaving node that low-priority preemption took away: the service
 	// replaces it once it is gone.
 	Preempted bool `json:"preempted,omitempty"`
+	// PreemptAt is when Config.PreemptionInterval reclaims this low-priority node; zero for none.
+	PreemptAt time.Time `json:"preemptAt,omitzero"`
+	// SetupExitCode is the exit code of the setup task on an unusable node.
+	SetupExitCode int `json:"setupExitCode,omitempty"`
+	// JobID is the job a running node runs.
+	JobID string `json:"jobId,omitempty"`
 }
 
 // Advance brings the cluster to now: preparing nodes whose time has come are idle, leaving
@@ -73,21 +78,29 @@ func (c *Cluster) advance(now time.Time) {
 	}
 }
 
-// nextEvent is the earliest pending ReadyAt.
+// nextEvent is the earliest pending event: of a node (a ReadyAt or a PreemptAt), of a job or of
+// auto-scale.
 func (c *Cluster) nextEvent() (time.Time, bool) {
-	var next time.Time
-	found := false
-	for _, n := range c.Nodes {
-		if inFlight(n) && (!found || n.ReadyAt.Before(next)) {
-			next, found = n.ReadyAt, true
+	next, found := c.nextJobEvent()
+	consider := func(t time.Time) {
+		if !t.IsZero() && (!found || t.Before(next)) {
+			next, found = t, true
 		}
+	}
+	for _, n := range c.Nodes {
+		if inFlight(n) {
+			consider(n.ReadyAt)
+		}
+		consider(n.PreemptAt)
 	}
 	return next, found
 }
 
-// step applies every event due at t (the earliest pending one), then reconciles at t.
+// step applies every event due at t (the earliest pending one), then the rules that follow at t
+// (update).
 func (c *Cluster) step(t time.Time) {
 	kept := make([]Node, 0, len(c.Nodes))
+	setupExit := -1 // computed once, on the first node that finishes preparing
 	for _, n := range c.Nodes {
 		if inFlight(n) && !n.ReadyAt.After(t) {
 			switch n.State {
@@ -96,27 +109,70 @@ func (c *Cluster) step(t time.Time) {
 			case NodeAllocating:
 				n.State, n.Since, n.ReadyAt = NodePreparing, n.ReadyAt, n.ReadyAt.Add(c.Config.ProvisioningDelay)
 			default:
+				if setupExit < 0 {
+					setupExit = c.setupExitCode()
+				}
 				n.State, n.Since, n.ReadyAt = NodeIdle, n.ReadyAt, time.Time{}
+				if setupExit != 0 {
+					// The setup task failed: the node is unusable, and the cluster reports why.
+					n.State, n.SetupExitCode = NodeUnusable, setupExit
+				} else if c.Config.PreemptionInterval > 0 && api.Deref(c.Props.VMPriority) == api.VMPriorityLowPriority {
+					n.PreemptAt = n.Since.Add(c.Config.PreemptionInterval)
+				}
 			}
 		}
 		kept = append(kept, n)
 	}
 	c.Nodes = kept
-	c.reconcile(t)
+	for i := range c.Nodes {
+		if n := &c.Nodes[i]; !n.PreemptAt.IsZero() && !n.PreemptAt.After(t) {
+			c.preemptNode(i, t)
+		}
+	}
+	c.stepJobs(t)
+	c.update(t)
+}
+
+// preemptNode reclaims node i at t, as low-priority preemption does: it leaves (its job, if any, is
+// requeued), and the service replaces it once it is gone.
+func (c *Cluster) preemptNode(i int, t time.Time) {
+	if c.Nodes[i].JobID != "" {
+		c.evictJobOn(i, t, false)
+	}
+	c.leave(i, t)
+	c.Nodes[i].Preempted = true
+}
+
+// allocatable is how many nodes the cluster can hold: its target, or the region's capacity when that is
+// lower (Config.RegionalCapacity).
+func (c *Cluster) allocatable() int {
+	if limit := c.Config.RegionalCapacity; limit > 0 && c.TargetNodes > limit {
+		return limit
+	}
+	return c.TargetNodes
 }
 
 // reconcile steers the nodes toward TargetNodes at t: it adds preparing nodes for any shortfall
 // (preempted nodes still leaving count as present until they are gone, so their replacements
-// come after them), marks surplus nodes leaving, and settles allocationState.
+// come after them), marks surplus nodes leaving (a job on a removed node is requeued, or failed
+// with nodeDeallocationOption "terminate"; with "waitforjobcompletion" busy nodes stay until
+// their job ends), and settles allocationState.
 func (c *Cluster) reconcile(t time.Time) {
 	active, pending := c.counts()
 	switch {
-	case active+pending < c.TargetNodes:
-		for range c.TargetNodes - active - pending {
+	case active+pending < c.allocatable():
+		for range c.allocatable() - active - pending {
 			c.addNode(t)
 		}
 	case active > c.TargetNodes:
-		for _, i := range c.pickNodes(active-c.TargetNodes, removalOrder) {
+		order := removalOrder
+		if c.deallocationOption() == api.DeallocationWaitForJobCompletion {
+			order = removalOrder[:len(removalOrder)-1] // everything but running nodes
+		}
+		for _, i := range c.pickNodes(active-c.TargetNodes, order) {
+			if c.Nodes[i].JobID != "" {
+				c.evictJobOn(i, t, true)
+			}
 			c.leave(i, t)
 		}
 	}
@@ -124,9 +180,10 @@ func (c *Cluster) reconcile(t time.Time) {
 }
 
 // settle derives allocationState: "resizing" while any node is preparing or leaving or the
-// count is off target, "steady" otherwise; the transition time is when it changed.
+// count is off target (below what the region can allocate, or above the target), "steady"
+// otherwise; the transition time is when it changed.
 func (c *Cluster) settle(t time.Time) {
-	busy := len(c.Nodes) != c.TargetNodes || slices.ContainsFunc(c.Nodes, inFlight)
+	busy := len(c.Nodes) < c.allocatable() || len(c.Nodes) > c.TargetNodes || slices.ContainsFunc(c.Nodes, inFlight)
 	want := api.AllocationStateSteady
 	if busy {
 		want = api.AllocationStateResizing
@@ -179,7 +236,7 @@ func (c *Cluster) leave(i int, t time.Time) {
 	if n.State == NodeAllocating {
 		gone = t
 	}
-	n.State, n.Since, n.ReadyAt, n.Preempted = NodeLeaving, t, gone, false
+	n.State, n.Since, n.ReadyAt, n.Preempted, n.PreemptAt, n.JobID = NodeLeaving, t, gone, false, time.Time{}, ""
 }
 
 func (c *Cluster) addNode(t time.Time) {

@@ -70,6 +70,8 @@ func TestAdvanceOneJumpEqualsManySteps(t *testing.T) {
 		{ProvisioningDelay: 10 * sec, AllocationDelay: 4 * sec},
 		{ProvisioningDelay: 3 * sec, AllocationDelay: 0},
 		{},
+		{ProvisioningDelay: 10 * sec, PreemptionInterval: 25 * sec},
+		{ProvisioningDelay: 4 * sec, AllocationDelay: 2 * sec, RegionalCapacity: 3, PreemptionInterval: 7 * sec},
 	}
 	for _, cfg := range configs {
 		for _, end := range []time.Duration{36 * sec, 70 * sec, 110 * sec, 10 * time.Minute} {

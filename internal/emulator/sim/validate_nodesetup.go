@@ -16,7 +16,7 @@ func prepareNodeSetup(n *api.NodeSetup) *Error {
 		}
 	}
 	if m := n.MountVolumes; m != nil {
-		if err := prepareMountVolumes(m); err != nil {
+		if err := prepareMountVolumes(m, pathNodeSetup+".mountVolumes"); err != nil {
 			return err
 		}
 	}
@@ -52,7 +52,12 @@ func prepareSetupTask(t *api.SetupTask) *Error {
 	if !isSet(t.StdOutErrPathPrefix) {
 		return missing(path + ".stdOutErrPathPrefix")
 	}
-	for i, v := range t.EnvironmentVariables {
+	return checkVariables(path, t.EnvironmentVariables, t.Secrets)
+}
+
+// checkVariables checks the environmentVariables and secrets of path (a setup task or a job).
+func checkVariables(path string, vars []api.EnvironmentVariable, secrets []api.EnvironmentVariableWithSecretValue) *Error {
+	for i, v := range vars {
 		p := fmt.Sprintf("%s.environmentVariables[%d]", path, i)
 		if !isSet(v.Name) {
 			return missing(p + ".name")
@@ -61,7 +66,7 @@ func prepareSetupTask(t *api.SetupTask) *Error {
 			return missing(p + ".value")
 		}
 	}
-	for i, s := range t.Secrets {
+	for i, s := range secrets {
 		p := fmt.Sprintf("%s.secrets[%d]", path, i)
 		if !isSet(s.Name) {
 			return missing(p + ".name")
@@ -78,8 +83,9 @@ func prepareSetupTask(t *api.SetupTask) *Error {
 	return nil
 }
 
-func prepareMountVolumes(m *api.MountVolumes) *Error {
-	path := pathNodeSetup + ".mountVolumes"
+// prepareMountVolumes validates the mounts at path (a cluster's node setup or a job) in place and fills
+// fileMode/directoryMode.
+func prepareMountVolumes(m *api.MountVolumes, path string) *Error {
 	for i := range m.AzureFileShares {
 		s := &m.AzureFileShares[i]
 		p := fmt.Sprintf("%s.azureFileShares[%d]", path, i)

@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
@@ -22,6 +24,11 @@ func formatTime(t time.Time) *string { return api.Ptr(t.UTC().Format(timeLayout)
 // keep their name and valueSecretReference only; the App Insights instrumentationKey is dropped.
 func (c *Cluster) View(now time.Time) api.Cluster {
 	v := clone(*c)
+	v.jobs = make([]*Job, len(c.jobs))
+	for i, j := range c.jobs {
+		cp := clone(*j)
+		v.jobs[i] = &cp
+	}
 	v.advance(now)
 	p := v.Props
 	stripSecrets(&p)
@@ -53,7 +60,7 @@ func (c *Cluster) View(now time.Time) api.Cluster {
 			ProvisioningStateTransitionTime: formatTime(v.ProvisioningStateTransitionTime),
 			AllocationState:                 api.Ptr(v.AllocationState),
 			AllocationStateTransitionTime:   formatTime(v.AllocationStateTransitionTime),
-			Errors:                          v.Errors,
+			Errors:                          v.errors(),
 			// Like Azure Batch's currentDedicatedNodes: every node that exists, leaving included
 			// (nodes still being allocated do not exist yet).
 			CurrentNodeCount: api.Ptr(visible),
@@ -66,6 +73,41 @@ func (c *Cluster) View(now time.Time) api.Cluster {
 			},
 		},
 	}
+}
+
+// errors are the cluster's errors as the service reported them: the failures the HTTP layer stored (a
+// quota failure at create), then one SetupTaskFailed per node whose setup task failed, then an
+// AllocationFailed while the region cannot allocate the target (Config.RegionalCapacity). The last two are
+// derived from the nodes, so they come and go with them.
+func (c *Cluster) errors() []api.BatchAIError {
+	out := append([]api.BatchAIError(nil), c.Errors...)
+	for _, n := range c.Nodes {
+		if n.State != NodeUnusable {
+			continue
+		}
+		out = append(out, api.BatchAIError{
+			Code: api.Ptr(CodeSetupTaskFailed),
+			Message: api.Ptr(fmt.Sprintf("The node setup task failed on node %s with exit code %d; the node is unusable. "+
+				"Its output is under the setup task's stdOutErrPathPrefix, in %s.", n.ID, n.SetupExitCode, c.StdOutErrPathSuffix)),
+			Details: []api.NameValuePair{
+				{Name: api.Ptr("nodeId"), Value: api.Ptr(n.ID)},
+				{Name: api.Ptr("exitCode"), Value: api.Ptr(strconv.Itoa(n.SetupExitCode))},
+			},
+		})
+	}
+	if limit := c.allocatable(); limit < c.TargetNodes && !c.deleting() {
+		out = append(out, api.BatchAIError{
+			Code: api.Ptr(CodeAllocationFailed),
+			Message: api.Ptr(fmt.Sprintf("The region could allocate only %d of the %d %s nodes the cluster %s asks for "+
+				"(insufficient regional capacity). The cluster stays at %d nodes; lower the target or try again later.",
+				limit, c.TargetNodes, api.Deref(c.Props.VMSize), c.Name, limit)),
+			Details: []api.NameValuePair{
+				{Name: api.Ptr("requestedNodes"), Value: api.Ptr(strconv.Itoa(c.TargetNodes))},
+				{Name: api.Ptr("allocatedNodes"), Value: api.Ptr(strconv.Itoa(limit))},
+			},
+		})
+	}
+	return out
 }
 
 // stripSecrets removes every write-only value from p in place.
@@ -82,14 +124,7 @@ func stripSecrets(p *api.ClusterBaseProperties) {
 			t.Secrets[i].Value = nil
 		}
 	}
-	if m := n.MountVolumes; m != nil {
-		for i := range m.AzureFileShares {
-			stripCredentials(m.AzureFileShares[i].Credentials)
-		}
-		for i := range m.AzureBlobFileSystems {
-			stripCredentials(m.AzureBlobFileSystems[i].Credentials)
-		}
-	}
+	stripMountCredentials(n.MountVolumes)
 	if pc := n.PerformanceCountersSettings; pc != nil && pc.AppInsightsReference != nil {
 		pc.AppInsightsReference.InstrumentationKey = nil
 	}
