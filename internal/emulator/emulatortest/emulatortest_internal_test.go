@@ -16,7 +16,9 @@ type recorder struct {
 
 func (r *recorder) Helper() {}
 
-func (r *recorder) Errorf(format string, args ...any) { r.errors = append(r.errors, fmt.Sprintf(format, args...)) }
+func (r *recorder) Errorf(format string, args ...any) {
+	r.errors = append(r.errors, fmt.Sprintf(format, args...))
+}
 
 // TestAwaitServeGivesUpWithStacks: a Serve that never returns fails the test after the timeout, naming the
 // wait and listing the goroutines (this one included), instead of blocking the cleanup forever.
