@@ -132,7 +132,7 @@ func TestThrottlingIsRetried(t *testing.T) {
 // The caller gives up patience after the 429 has been answered, not from before the request: on a loaded
 // machine under -race the TLS handshake alone can take longer than a deadline set up front, which then ended
 // the call before the server had answered anything. A client that does not wait returns the 429 within
-// microseconds of it; one that waits is still waiting when the context is cancelled, and says so.
+// microseconds of it; one that waits is still waiting when the context is canceled, and says so.
 func TestLongRetryAfterIsWaitedFor(t *testing.T) {
 	const patience = 300 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
@@ -161,10 +161,10 @@ func TestLongRetryAfterIsWaitedFor(t *testing.T) {
 			t.Fatalf("returned %v within %s of the 429: the Retry-After was not waited for", err, patience)
 		}
 	case <-time.After(time.Minute):
-		t.Fatal("the cancelled wait did not return")
+		t.Fatal("the canceled wait did not return")
 	}
 	if n := s.requests(); n != 1 {
-		t.Fatalf("%d requests: the Retry-After of 120 s was not honoured", n)
+		t.Fatalf("%d requests: the Retry-After of 120 s was not honored", n)
 	}
 }
 

@@ -43,7 +43,7 @@ func TestCheckNoSecretsSeesALeak(t *testing.T) {
 		c.t, c.seen = f, [][]byte{mustJSON(t, body)}
 		c.checkNoSecrets()
 		if len(f.errors) == 0 {
-			t.Errorf("checkNoSecrets does not recognise the sentinels of %s", mustJSON(t, body))
+			t.Errorf("checkNoSecrets does not recognize the sentinels of %s", mustJSON(t, body))
 		}
 	}
 }

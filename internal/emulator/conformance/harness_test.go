@@ -71,7 +71,7 @@ func newPausedEnv(t *testing.T, opts ...func(*emulator.Config)) *env {
 }
 
 // wait lets d pass before the next poll: on a paused clock by advancing it, otherwise by sleeping, as a client
-// honouring Retry-After does.
+// honoring Retry-After does.
 func (e *env) wait(d time.Duration) {
 	if e.clock != nil {
 		e.clock.Advance(d)
