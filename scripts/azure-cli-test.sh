@@ -185,7 +185,8 @@ seed_commands() {
     --vm-size Standard_NC6 --target 1 --generate-ssh-keys -o none
   [ -s "$work/home/.ssh/id_rsa.pub" ] || die "--generate-ssh-keys wrote no key"
   pass "az batchai cluster create --target 1 --generate-ssh-keys"
-  azx az-short batchai cluster show -n mycluster -w "$w" -g "$g" -o table | grep -q mycluster ||
+  # Matched in bash: `| grep -q` exits at the match, and pipefail turns az's SIGPIPE on a later write into a failure.
+  [[ "$(azx az-short batchai cluster show -n mycluster -w "$w" -g "$g" -o table)" == *mycluster* ]] ||
     die "cluster show -o table does not list mycluster"
   pass "az batchai cluster show -o table"
   equal "cluster show --query" "$(azx az-short batchai cluster show -n mycluster -w "$w" -g "$g" \

@@ -74,7 +74,9 @@ emulator_running() {
   pid=$(cat "$emu_pid")
   kill -0 "$pid" 2>/dev/null || return 1
   [ -r "/proc/$pid/cmdline" ] || return 0 # no procfs (macOS): trust kill -0
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q batchai-emulator
+  # Matched in bash, not with `| grep -q`: grep -q exits at the first match, and under pipefail the writer's
+  # SIGPIPE would turn that match into a failure.
+  [[ "$(tr '\0' ' ' <"/proc/$pid/cmdline")" == *batchai-emulator* ]]
 }
 
 find_cli() {
@@ -84,7 +86,10 @@ find_cli() {
     eval "$env_lines"
   fi
   tf=$TF_ACC_TERRAFORM_PATH
-  tf_version=$(env -u TF_CLI_CONFIG_FILE "$tf" version 2>/dev/null | head -n 1)
+  # The whole output is read, then cut to its first line: `| head -n 1` closes the pipe after one line, the
+  # CLI's next write dies of SIGPIPE, and pipefail made the demo exit 141 (about one run in five).
+  tf_version=$(env -u TF_CLI_CONFIG_FILE "$tf" version 2>/dev/null) || die "'$tf version' failed"
+  tf_version=${tf_version%%$'\n'*}
 }
 
 build() {

@@ -91,7 +91,7 @@ _batchai_tf_fetch_source() {
     _batchai_tf_fail "go mod download $module@$version failed (is the Go module proxy reachable? GOPROXY=$(go env GOPROXY)): $(cat "$tmp/download.err") $json"
     return 1
   fi
-  src=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir":[[:space:]]*"\(.*\)",\{0,1\}$/\1/p' | head -n 1)
+  src=$(printf '%s\n' "$json" | sed -n 's/^[[:space:]]*"Dir":[[:space:]]*"\(.*\)",\{0,1\}$/\1/p' | sed -n 1p)
   if [ -z "$src" ] || [ ! -d "$src" ]; then
     _batchai_tf_fail "go mod download gave no module folder for $module@$version: $json"
     return 1
@@ -245,9 +245,10 @@ _batchai_tf_patch_terraform() {
     done
   done
 
-  # Nothing may still refer to a dropped module.
+  # Nothing may still refer to a dropped module. (sed -n 1,5p, here and above, reads to the end: head stops
+  # early, and pipefail turns grep's SIGPIPE into a failure that hid exactly the case of many references.)
   for mod in "${missing[@]}"; do
-    if f=$(cd "$src" && grep -rlE --include='*.go' --include=go.mod "$mod([/\" ]|\$)" . | head -n 5) && [ -n "$f" ]; then
+    if f=$(cd "$src" && grep -rlE --include='*.go' --include=go.mod "$mod([/\" ]|\$)" . | sed -n 1,5p) && [ -n "$f" ]; then
       problems+=("still referring to $mod after the patch: $(printf '%s' "$f" | tr '\n' ' ')")
     fi
   done

@@ -75,16 +75,17 @@ func TestWithAzcoreClient(t *testing.T) {
 	if err != nil || len(list) != 3 {
 		t.Fatalf("list (2 per page): %d %v", len(list), err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	for deadline := time.Now().Add(waitDeadline); ; time.Sleep(waitStep) {
 		c, err = cl.GetCluster(ctx, id)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if *c.Properties.AllocationState == "steady" || time.Now().After(deadline) {
+		if *c.Properties.AllocationState == "steady" {
 			break
 		}
-		time.Sleep(10 * time.Millisecond)
+		if time.Now().After(deadline) {
+			t.Fatalf("c1 not steady after %s: %+v", waitDeadline, c.Properties)
+		}
 	}
 	logins, err := cl.ListRemoteLoginInformation(ctx, id)
 	if err != nil || len(logins) != 3 {

@@ -13,7 +13,7 @@ import (
 // cluster readable at once ("succeeded", allocation "resizing", no nodes yet), the operation InProgress
 // then Succeeded with the service's resourceId, and both URLs readable after completion.
 func TestClusterCreateLRO(t *testing.T) {
-	c := newClient(t, func(cfg *emulator.Config) {
+	c := newPausedClient(t, func(cfg *emulator.Config) {
 		cfg.OperationDelay = 200 * time.Millisecond
 		cfg.AllocationDelay = 100 * time.Millisecond
 	})
@@ -70,7 +70,7 @@ func TestClusterCreateLRO(t *testing.T) {
 	c.must(404, "GET", strings.Replace(async, opID, "00000000-0000-0000-0000-000000000000", 1), nil)
 	c.must(404, "GET", strings.Replace(async, "/eastus/", "/westus/", 1), nil)
 
-	waitFor(t, func() bool {
+	c.waitFor("c1 steady", func() bool {
 		c.must(200, "GET", c.cluster("rg", "ws", "c1")+apiVersion, nil).decode(t, &cl)
 		return *cl.Properties.AllocationState == "steady"
 	})
@@ -78,17 +78,6 @@ func TestClusterCreateLRO(t *testing.T) {
 		t.Errorf("after allocation: %+v", cl.Properties.NodeStateCounts)
 	}
 	c.checkNoSecrets()
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not reached in 10s")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 func TestClusterPutIsIdempotent(t *testing.T) {
@@ -121,7 +110,7 @@ func TestClusterPutIsIdempotent(t *testing.T) {
 }
 
 func TestClusterPatch(t *testing.T) {
-	c := newClient(t)
+	c := newPausedClient(t)
 	c.createWorkspace("rg", "ws")
 	c.createCluster("rg", "ws", "c1", clusterBody(1))
 	path := c.cluster("rg", "ws", "c1") + apiVersion
@@ -141,7 +130,7 @@ func TestClusterPatch(t *testing.T) {
 	if *cl.Properties.AllocationState != "resizing" {
 		t.Errorf("state %s", *cl.Properties.AllocationState)
 	}
-	waitFor(t, func() bool {
+	c.waitFor("c1 steady at 4 nodes", func() bool {
 		c.must(200, "GET", path, nil).decode(t, &cl)
 		return *cl.Properties.AllocationState == "steady"
 	})
@@ -183,7 +172,7 @@ func TestClusterPatch(t *testing.T) {
 // TestClusterQuotaFailure: a create beyond quota is accepted, then its operation fails with the numbers
 // and the cluster is left "failed"; a re-PUT after a quota increase provisions it.
 func TestClusterQuotaFailure(t *testing.T) {
-	c := newClient(t, func(cfg *emulator.Config) { cfg.OperationDelay = 300 * time.Millisecond })
+	c := newPausedClient(t, func(cfg *emulator.Config) { cfg.OperationDelay = 300 * time.Millisecond })
 	c.createWorkspace("rg", "ws")
 	r := c.must(202, "PUT", c.cluster("rg", "ws", "big")+apiVersion, clusterBody(10)) // 60 vCPUs > 48
 	// A retried PUT while the create is running is a no-op showing the cluster "creating".
@@ -215,7 +204,7 @@ func TestClusterQuotaFailure(t *testing.T) {
 }
 
 func TestClusterDelete(t *testing.T) {
-	c := newClient(t, func(cfg *emulator.Config) { cfg.OperationDelay = 150 * time.Millisecond })
+	c := newPausedClient(t, func(cfg *emulator.Config) { cfg.OperationDelay = 150 * time.Millisecond })
 	c.createWorkspace("rg", "ws")
 	c.createCluster("rg", "ws", "c1", clusterBody(2))
 	path := c.cluster("rg", "ws", "c1") + apiVersion
@@ -245,7 +234,7 @@ func TestRemoteLoginAndUsages(t *testing.T) {
 	c.createWorkspace("rg", "ws")
 	c.createCluster("rg", "ws", "c1", clusterBody(3))
 	path := c.cluster("rg", "ws", "c1")
-	waitFor(t, func() bool {
+	c.waitFor("c1 steady", func() bool {
 		var cl api.Cluster
 		c.must(200, "GET", path+apiVersion, nil).decode(t, &cl)
 		return *cl.Properties.AllocationState == "steady"
@@ -293,14 +282,17 @@ func TestRemoteLoginAndUsages(t *testing.T) {
 	c.must(400, "GET", c.sub()+"/providers/Microsoft.BatchAI/locations/atlantis/usages"+apiVersion, nil)
 }
 
+// TestPreemptAndFailNextOperation: preempted nodes are "leaving" for the provisioning delay, then replaced;
+// injected operation failures fail a create and a delete. The clock is paused: on the wall clock the 50 ms in
+// which the nodes are leaving could pass before the GET that looks at them.
 func TestPreemptAndFailNextOperation(t *testing.T) {
-	c := newClient(t)
+	c := newPausedClient(t)
 	c.createWorkspace("rg", "ws")
 	low := clusterBody(2)
 	obj(low["properties"])["vmPriority"] = "lowpriority"
 	c.createCluster("rg", "ws", "low", low)
 	id := c.cluster("rg", "ws", "low")
-	waitFor(t, func() bool {
+	c.waitFor("low steady at 2 nodes", func() bool {
 		var cl api.Cluster
 		c.must(200, "GET", id+apiVersion, nil).decode(t, &cl)
 		return *cl.Properties.CurrentNodeCount == 2 && *cl.Properties.AllocationState == "steady"
@@ -311,8 +303,15 @@ func TestPreemptAndFailNextOperation(t *testing.T) {
 	}
 	var cl api.Cluster
 	c.must(200, "GET", id+apiVersion, nil).decode(t, &cl)
-	if *cl.Properties.NodeStateCounts.LeavingNodeCount != 2 {
-		t.Errorf("after preemption: %+v", cl.Properties.NodeStateCounts)
+	if *cl.Properties.NodeStateCounts.LeavingNodeCount != 2 || *cl.Properties.AllocationState != "resizing" {
+		t.Errorf("after preemption: %s %+v", *cl.Properties.AllocationState, cl.Properties.NodeStateCounts)
+	}
+	c.waitFor("low replaced its preempted nodes", func() bool {
+		c.must(200, "GET", id+apiVersion, nil).decode(t, &cl)
+		return *cl.Properties.AllocationState == "steady"
+	})
+	if counts := cl.Properties.NodeStateCounts; *counts.IdleNodeCount != 2 || *counts.LeavingNodeCount != 0 {
+		t.Errorf("after the replacements: %+v", counts)
 	}
 
 	c.inst.Emulator.FailNextOperation(emulator.OperationFailure{PathContains: "/clusters/doomed", Code: "InternalError", Message: "boom"})

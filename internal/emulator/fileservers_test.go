@@ -10,7 +10,7 @@ import (
 )
 
 func TestFileServerLifecycle(t *testing.T) {
-	c := newClient(t, func(cfg *emulator.Config) { cfg.OperationDelay = 100 * time.Millisecond })
+	c := newPausedClient(t, func(cfg *emulator.Config) { cfg.OperationDelay = 100 * time.Millisecond })
 	c.createWorkspace("rg", "ws")
 	path := c.fileServer("rg", "ws", "nfs") + apiVersion
 	r := c.must(202, "PUT", path, fileServerBody())

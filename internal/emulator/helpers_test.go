@@ -24,6 +24,9 @@ type client struct {
 	inst  *emulatortest.Instance
 	http  *http.Client
 	token string
+	// clock, when set, is the emulator's paused clock: the waits below move it on instead of sleeping, so a
+	// state that lasts a moment of emulated time lasts for as long as the test looks at it.
+	clock *emulatortest.Clock
 	// seen collects every response body, for checkNoSecrets.
 	mu   sync.Mutex
 	seen [][]byte
@@ -33,6 +36,44 @@ func newClient(t testing.TB, opts ...func(*emulator.Config)) *client {
 	t.Helper()
 	inst := emulatortest.Start(t, opts...)
 	return &client{t: t, inst: inst, http: inst.HTTPClient(), token: inst.Token(t)}
+}
+
+// newPausedClient is newClient on an emulator whose clock is paused: emulated time moves only when the test
+// advances c.clock or waits through c.waitOperation or c.waitFor. Tests that look at a state inside a short
+// window (an operation still running, a cluster "deleting", nodes "leaving") use it, so that a slow machine
+// cannot let the window close before the check.
+func newPausedClient(t testing.TB, opts ...func(*emulator.Config)) *client {
+	t.Helper()
+	clock := emulatortest.NewPausedClock(time.Now())
+	c := newClient(t, append(opts, emulatortest.WithClock(clock))...)
+	c.clock = clock
+	return c
+}
+
+// waitStep is how long the waits below let pass between two reads: wall time, or emulated time on a paused
+// clock.
+const waitStep = 10 * time.Millisecond
+
+// waitDeadline bounds every wait in wall time.
+const waitDeadline = 10 * time.Second
+
+// pass lets waitStep go by: on the paused clock by advancing it, otherwise by sleeping between two polls.
+func (c *client) pass() {
+	if c.clock != nil {
+		c.clock.Advance(waitStep)
+		return
+	}
+	time.Sleep(waitStep)
+}
+
+// waitFor polls cond until it holds, letting time pass between reads; it fails the test after waitDeadline.
+func (c *client) waitFor(what string, cond func() bool) {
+	c.t.Helper()
+	for deadline := time.Now().Add(waitDeadline); !cond(); c.pass() {
+		if time.Now().After(deadline) {
+			c.t.Fatalf("%s: not reached in %s", what, waitDeadline)
+		}
+	}
 }
 
 // response is a fully read HTTP response.
@@ -184,8 +225,7 @@ func clusterBody(target int) map[string]any {
 // waitOperation polls an operation URL until it is terminal and returns the last body.
 func (c *client) waitOperation(url string) api.OperationStatus {
 	c.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	for deadline := time.Now().Add(waitDeadline); ; c.pass() {
 		r := c.do("GET", url, nil)
 		var op api.OperationStatus
 		if r.status == http.StatusOK || r.status == http.StatusAccepted {
@@ -197,9 +237,8 @@ func (c *client) waitOperation(url string) api.OperationStatus {
 			return op
 		}
 		if time.Now().After(deadline) {
-			c.t.Fatalf("operation %s still running after 10s", url)
+			c.t.Fatalf("operation %s still running after %s", url, waitDeadline)
 		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 )
 
 // job is the path of a job of experiment exp in rg/ws.
@@ -33,7 +34,7 @@ func (c *client) getJob(name string) api.Job {
 
 // jobWorld is a workspace rg/ws with experiment exp and a cluster c1 whose nodes are idle, on a clock the
 // test moves; jobs run 30 s.
-func jobWorld(t *testing.T, cluster map[string]any, opts ...func(*emulator.Config)) (*client, *fakeClock) {
+func jobWorld(t *testing.T, cluster map[string]any, opts ...func(*emulator.Config)) (*client, *emulatortest.Clock) {
 	t.Helper()
 	c, clock := clockedClient(t, append([]func(*emulator.Config){func(cfg *emulator.Config) { cfg.JobDuration = 30 * time.Second }}, opts...)...)
 	c.createWorkspace("rg", "ws")

@@ -23,15 +23,21 @@ func TestConsistencyLag(t *testing.T) {
 }
 
 func TestSetProvisioningDelay(t *testing.T) {
-	c := newClient(t)
+	c := newPausedClient(t)
 	c.inst.Emulator.SetProvisioningDelay(time.Hour)
 	c.createWorkspace("rg", "ws")
 	c.createCluster("rg", "ws", "slow", clusterBody(1))
-	time.Sleep(100 * time.Millisecond) // well past the test default of 50ms
+	// A minute is far past the test default of 50 ms and well inside the hour.
+	c.clock.Advance(time.Minute)
 	var cl api.Cluster
 	c.must(200, "GET", c.cluster("rg", "ws", "slow")+apiVersion, nil).decode(t, &cl)
 	if *cl.Properties.AllocationState != "resizing" || *cl.Properties.NodeStateCounts.PreparingNodeCount != 1 {
 		t.Errorf("with an hour's delay: %s %+v", *cl.Properties.AllocationState, cl.Properties.NodeStateCounts)
+	}
+	c.clock.Advance(time.Hour)
+	c.must(200, "GET", c.cluster("rg", "ws", "slow")+apiVersion, nil).decode(t, &cl)
+	if *cl.Properties.AllocationState != "steady" || *cl.Properties.NodeStateCounts.IdleNodeCount != 1 {
+		t.Errorf("an hour later: %s %+v", *cl.Properties.AllocationState, cl.Properties.NodeStateCounts)
 	}
 	q, err := c.inst.Emulator.Quota("East US")
 	if err != nil || q.DedicatedVCPUs != 48 || q.Location != "eastus" {

@@ -7,15 +7,15 @@ import (
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 )
 
 // clockedClient is an emulator on a settable clock with round delays: nothing moves until the test
 // advances time.
-func clockedClient(t *testing.T, opts ...func(*emulator.Config)) (*client, *fakeClock) {
+func clockedClient(t *testing.T, opts ...func(*emulator.Config)) (*client, *emulatortest.Clock) {
 	t.Helper()
-	clock := &fakeClock{now: time.Date(2021, 2, 22, 11, 8, 36, 0, time.UTC)}
-	c := newClient(t, append([]func(*emulator.Config){func(cfg *emulator.Config) {
-		cfg.Now = clock.Now
+	clock := emulatortest.NewPausedClock(time.Date(2021, 2, 22, 11, 8, 36, 0, time.UTC))
+	c := newClient(t, append([]func(*emulator.Config){emulatortest.WithClock(clock), func(cfg *emulator.Config) {
 		cfg.ProvisioningDelay = 10 * time.Second
 		cfg.AllocationDelay = -1
 		cfg.OperationDelay = 2 * time.Second

@@ -2,12 +2,12 @@ package emulator_test
 
 import (
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 )
 
 // TestRestartKeepsStateAndCredentials: a new emulator on the same data directory has the same identity
@@ -44,30 +44,11 @@ func TestRestartKeepsStateAndCredentials(t *testing.T) {
 	c2.checkNoSecrets()
 }
 
-// fakeClock is a settable clock for Config.Now.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (f *fakeClock) Now() time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.now
-}
-
-func (f *fakeClock) Advance(d time.Duration) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.now = f.now.Add(d)
-}
-
 // TestLazyStateFollowsTheClock: with a controlled clock, nothing moves until time does, and a jump far
 // ahead (as after a long restart) lands in the same state as many small steps.
 func TestLazyStateFollowsTheClock(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2018, 6, 7, 21, 16, 0, 0, time.UTC)}
-	c := newClient(t, func(cfg *emulator.Config) {
-		cfg.Now = clock.Now
+	clock := emulatortest.NewPausedClock(time.Date(2018, 6, 7, 21, 16, 0, 0, time.UTC))
+	c := newClient(t, emulatortest.WithClock(clock), func(cfg *emulator.Config) {
 		cfg.ProvisioningDelay = time.Minute
 		cfg.AllocationDelay = 10 * time.Second
 		cfg.OperationDelay = 20 * time.Second

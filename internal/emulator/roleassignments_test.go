@@ -137,7 +137,7 @@ func TestRoleAtResourceGroupScope(t *testing.T) {
 // eventuallyGone polls the group delete's Location and then the group until it is gone.
 func eventuallyGone(t *testing.T, c *client, location, path string) {
 	t.Helper()
-	waitFor(t, func() bool {
+	c.waitFor("the group's deletion", func() bool {
 		return c.do("GET", location, nil).status == http.StatusOK && c.do("GET", path, nil).status == http.StatusNotFound
 	})
 }

@@ -270,10 +270,11 @@ func (e *Emulator) Handler() http.Handler {
 }
 
 // Serve serves HTTPS on ln until Close. When Config.BaseURL is empty, the origin becomes
-// https://<ln's address>. It returns nil after Close.
+// https://<ln's address>. It returns nil after Close, also when Close came first, and always closes ln.
 func (e *Emulator) Serve(ln net.Listener) error {
 	if e.closed.Load() {
-		return errors.New("emulator: closed")
+		_ = ln.Close()
+		return nil
 	}
 	if e.BaseURL() == "" {
 		if err := e.bind("https://" + ln.Addr().String()); err != nil {
@@ -290,7 +291,14 @@ func (e *Emulator) Serve(ln net.Listener) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(e.cfg.Logger.Handler(), slog.LevelDebug),
 	}
+	// Closed is checked again under the lock that Close takes to set it: a Close that came after the check
+	// above would otherwise find no server to stop, and srv.Serve would run forever.
 	e.mu.Lock()
+	if e.closed.Load() {
+		e.mu.Unlock()
+		_ = ln.Close()
+		return nil
+	}
 	e.servers = append(e.servers, srv)
 	e.mu.Unlock()
 	err = srv.Serve(tls.NewListener(ln, tlsCfg))
@@ -315,12 +323,15 @@ func (e *Emulator) Shutdown(ctx context.Context) error {
 
 // Close stops serving at once and closes the store. It is safe to call more than once.
 func (e *Emulator) Close() error {
-	if e.closed.Swap(true) {
-		return nil
-	}
+	// Setting closed under the lock pairs with Serve's registration: every server is either registered
+	// before this (and stopped below) or sees closed and never starts.
 	e.mu.Lock()
+	already := e.closed.Swap(true)
 	servers := e.servers
 	e.mu.Unlock()
+	if already {
+		return nil
+	}
 	for _, s := range servers {
 		_ = s.Close()
 	}

@@ -72,9 +72,9 @@ func TestWorkspaceLifecycle(t *testing.T) {
 }
 
 // TestWorkspaceDeleteCascades: DELETE is an LRO; the workspace and its children show "deleting", then
-// disappear together.
+// disappear together. The clock is paused so that the deletion is still running while the test looks at it.
 func TestWorkspaceDeleteCascades(t *testing.T) {
-	c := newClient(t, func(cfg *emulator.Config) { cfg.OperationDelay = 150 * time.Millisecond })
+	c := newPausedClient(t, func(cfg *emulator.Config) { cfg.OperationDelay = 150 * time.Millisecond })
 	c.createWorkspace("rg", "ws")
 	c.createCluster("rg", "ws", "c1", clusterBody(1))
 	r := c.must(202, "DELETE", c.ws("rg", "ws")+apiVersion, nil)

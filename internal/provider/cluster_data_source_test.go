@@ -1,9 +1,6 @@
 package provider
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"regexp"
 	"testing"
@@ -74,24 +71,9 @@ func testAccDSSeedCluster(t *testing.T, c *client.Client, ws api.WorkspaceID, na
 }
 
 // testAccDSStateHasNo fails when any of the values appears anywhere in the state: secrets the data sources
-// must never carry.
-func testAccDSStateHasNo(values ...string) statecheck.StateCheck { return stateHasNo{values} }
-
-type stateHasNo struct{ values []string }
-
-func (s stateHasNo) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
-	b, err := json.Marshal(req.State)
-	if err != nil {
-		resp.Error = err
-		return
-	}
-	for i, v := range s.values {
-		if bytes.Contains(b, []byte(v)) {
-			resp.Error = fmt.Errorf("secret #%d was found in the state", i+1)
-			return
-		}
-	}
-}
+// must never carry. It is the resources' state check (its negative control is in
+// TestAccClusterResource_secretsNotLogged).
+func testAccDSStateHasNo(values ...string) statecheck.StateCheck { return stateHasNoSentinels(values) }
 
 func TestAccClusterDataSource_basic(t *testing.T) {
 	t.Parallel()

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 )
 
 // TestAccClusterResource_disappears deletes the cluster behind Terraform's back: the refresh forgets it
@@ -90,9 +91,14 @@ func TestAccClusterResource_outOfBandResize(t *testing.T) {
 // TestAccClusterResource_autoScaleNodesMove preempts the nodes of a low-priority auto-scale cluster (Azure
 // reclaims them, then allocates replacements): node counts and states move inside [min, max], which
 // is never a diff.
+//
+// The emulator's clock stands still from the preemption until the refresh has seen the nodes leaving: with a
+// wall-clock delay instead, a loaded machine could finish the replacements before the refresh, and the check
+// for "resizing" failed.
 func TestAccClusterResource_autoScaleNodesMove(t *testing.T) {
 	t.Parallel()
-	inst := testAccEmulatorInstance(t)
+	clock := emulatortest.NewClock()
+	inst := testAccEmulatorInstance(t, emulatortest.WithClock(clock))
 	info := inst.Info
 	config := testAccClusterConfig(info, fmt.Sprintf(`
   vm_size     = "Standard_NC6"
@@ -110,12 +116,16 @@ func TestAccClusterResource_autoScaleNodesMove(t *testing.T) {
   }
 `, testAccClusterSSHKey))
 	preempt := func() {
-		// Slow nodes down so that the refresh sees them leaving and coming back.
-		inst.Emulator.SetProvisioningDelay(3 * time.Second)
+		clock.Pause()
 		n, err := inst.Emulator.PreemptLowPriority(testAccClusterID(info, "c1").String())
 		if err != nil || n != 2 {
 			t.Fatalf("preempted %d nodes: %v", n, err)
 		}
+	}
+	// A minute of emulated time is far more than the test emulator's delays: the replacements are idle.
+	replace := func() {
+		clock.Advance(time.Minute)
+		clock.Resume()
 	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -134,11 +144,16 @@ func TestAccClusterResource_autoScaleNodesMove(t *testing.T) {
 				},
 			},
 			{
-				PreConfig:    func() { inst.Emulator.SetProvisioningDelay(0) },
+				PreConfig:    replace,
 				RefreshState: true,
 				RefreshPlanChecks: resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
+				// The refresh saw the replacements, which the import step then compares with what it reads.
+				Check: resource.ComposeAggregateTestCheckFunc(
+					resource.TestCheckResourceAttr(testAccClusterAddr, "allocation_state", api.AllocationStateSteady),
+					resource.TestCheckResourceAttr(testAccClusterAddr, "node_state_counts.idle", "2"),
+				),
 			},
 			testAccClusterImportStep("user_account.admin_user_ssh_public_key"),
 		},

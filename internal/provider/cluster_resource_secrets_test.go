@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
+	"net/http"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -32,20 +34,43 @@ const (
 	sentinelIKey       = "sentinel-instrumentation-key-6c55"
 )
 
-// testAccClusterSecretsConfig uses every secret, in its write-only form (wo) or its classic form.
-func testAccClusterSecretsConfig(info emulator.Info, wo bool, version int) string {
-	pw, secrets, afsKey, bfsKey, ikey := "admin_user_password = %[1]q", "secrets = { TOKEN = %[2]q }",
-		"account_key = %[3]q", "account_key = %[4]q", "instrumentation_key = %[5]q"
-	values := []any{sentinelPassword, sentinelSecret, sentinelAFSKey, sentinelAFSKey, sentinelIKey}
+// testAccClusterSentinels are the five secrets of testAccClusterSecretsConfig, in its order, in their write-only
+// (wo) or classic form.
+func testAccClusterSentinels(wo bool) []string {
 	if wo {
-		pw = "admin_user_password_wo = %[1]q\n    admin_user_password_wo_version = %[6]d"
-		secrets = "secrets_wo = { TOKEN = %[2]q }\n    secrets_wo_version = %[6]d"
-		afsKey = "account_key_wo = %[3]q\n      account_key_wo_version = %[6]d"
-		bfsKey = "account_key_wo = %[4]q\n      account_key_wo_version = %[6]d"
-		ikey = "instrumentation_key_wo = %[5]q\n    instrumentation_key_wo_version = %[6]d"
-		values = []any{sentinelPasswordWO, sentinelSecretWO, sentinelAFSKeyWO, sentinelBFSKeyWO, sentinelIKeyWO}
+		return []string{sentinelPasswordWO, sentinelSecretWO, sentinelAFSKeyWO, sentinelBFSKeyWO, sentinelIKeyWO}
 	}
-	body := fmt.Sprintf(`
+	return []string{sentinelPassword, sentinelSecret, sentinelAFSKey, sentinelAFSKey, sentinelIKey}
+}
+
+// testAccClusterSecretsConfig uses every secret, in its write-only form (wo) or its classic form, written in the
+// configuration as literals.
+func testAccClusterSecretsConfig(info emulator.Info, wo bool, version int) string {
+	values := testAccClusterSentinels(wo)
+	exprs := make([]string, len(values))
+	for i, v := range values {
+		exprs[i] = strconv.Quote(v)
+	}
+	return testAccClusterConfig(info, testAccClusterSecretsBody(info, wo, version, exprs))
+}
+
+// testAccClusterSecretsBody is the cluster body of testAccClusterSecretsConfig with the five secrets given as
+// HCL expressions (literals, or variable references).
+func testAccClusterSecretsBody(info emulator.Info, wo bool, version int, secrets []string) string {
+	pw, setup, afsKey, bfsKey, ikey := "admin_user_password = %[1]s", "secrets = { TOKEN = %[2]s }",
+		"account_key = %[3]s", "account_key = %[4]s", "instrumentation_key = %[5]s"
+	if wo {
+		pw = "admin_user_password_wo = %[1]s\n    admin_user_password_wo_version = %[6]d"
+		setup = "secrets_wo = { TOKEN = %[2]s }\n    secrets_wo_version = %[6]d"
+		afsKey = "account_key_wo = %[3]s\n      account_key_wo_version = %[6]d"
+		bfsKey = "account_key_wo = %[4]s\n      account_key_wo_version = %[6]d"
+		ikey = "instrumentation_key_wo = %[5]s\n    instrumentation_key_wo_version = %[6]d"
+	}
+	args := make([]any, 0, len(secrets)+2)
+	for _, e := range secrets {
+		args = append(args, e)
+	}
+	return fmt.Sprintf(`
   vm_size = "Standard_NC6"
   scale_settings {
     manual {
@@ -59,7 +84,7 @@ func testAccClusterSecretsConfig(info emulator.Info, wo bool, version int) strin
   setup_task {
     command_line            = "echo $TOKEN"
     std_out_err_path_prefix = "$AZ_BATCHAI_MOUNT_ROOT/afs"
-    `+secrets+`
+    `+setup+`
   }
   mount_volumes {
     azure_file_share {
@@ -79,8 +104,42 @@ func testAccClusterSecretsConfig(info emulator.Info, wo bool, version int) strin
     app_insights_component_id = "/subscriptions/%[7]s/resourceGroups/rg/providers/Microsoft.Insights/components/ai"
     `+ikey+`
   }
-`, append(values, version, info.SubscriptionID)...)
-	return testAccClusterConfig(info, body)
+`, append(args, version, info.SubscriptionID)...)
+}
+
+// testAccClusterSecretsConfigFromEnv is testAccClusterSecretsConfig with every secret, and the provider's client
+// secret, passed through the environment: the secrets as TF_VAR_ variables of the Terraform CLI (set for the
+// rest of the test), the client secret as the provider's ARM_CLIENT_SECRET (returned, for
+// testAccProviderFactoriesWithEnv). The configuration itself, which terraform-plugin-testing echoes into the log
+// at TRACE, then holds no secret, and a log check needs to skip nothing.
+//
+// The variables of write-only secrets are ephemeral, as they would be in real use: Terraform keeps the values of
+// other root variables in the plan file. Those of classic secrets are not marked sensitive, so that a secret
+// attribute the schema forgot to mark sensitive would show in the plan output, which terraform-plugin-testing
+// logs too.
+func testAccClusterSecretsConfigFromEnv(t *testing.T, info emulator.Info, wo bool, version int) (string, map[string]string) {
+	t.Helper()
+	values := testAccClusterSentinels(wo)
+	exprs := make([]string, len(values))
+	var decls strings.Builder
+	for i, v := range values {
+		name, ephemeral := fmt.Sprintf("cluster_secret_%d", i+1), ""
+		if wo {
+			name, ephemeral = name+"_wo", "\n  ephemeral = true"
+		}
+		t.Setenv("TF_VAR_"+name, v)
+		exprs[i] = "var." + name
+		fmt.Fprintf(&decls, "variable %q {\n  type = string%s\n}\n", name, ephemeral)
+	}
+	provider, env := testAccProviderConfigSecretFromEnv(t, info)
+	config := decls.String() + provider + strings.TrimPrefix(
+		testAccClusterConfig(info, testAccClusterSecretsBody(info, wo, version, exprs)), testAccProviderConfig(info))
+	for _, secret := range append(values, info.ClientSecret) {
+		if strings.Contains(config, secret) {
+			t.Fatalf("the configuration still holds the secret %q", secret)
+		}
+	}
+	return config, env
 }
 
 // noSentinels fails when any sentinel appears in v marshaled as JSON (a plan or a state).
@@ -89,10 +148,21 @@ func noSentinels(what string, v any, sentinels []string) error {
 	if err != nil {
 		return err
 	}
-	for _, s := range sentinels {
-		if strings.Contains(string(raw), s) {
-			return fmt.Errorf("the %s holds the secret %q", what, s)
-		}
+	if found := valuesIn(string(raw), sentinels); len(found) > 0 {
+		return fmt.Errorf("the %s holds the secret %q", what, found[0])
+	}
+	return nil
+}
+
+// allSentinels fails unless every sentinel appears in v marshaled as JSON: the negative control of noSentinels,
+// for secrets that do belong there (classic, sensitive attributes are kept in state and plan).
+func allSentinels(what string, v any, sentinels []string) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	if found := valuesIn(string(raw), sentinels); len(found) != len(slices.Compact(slices.Sorted(slices.Values(sentinels)))) {
+		return fmt.Errorf("the %s holds only %q of %q: the check cannot see them", what, found, sentinels)
 	}
 	return nil
 }
@@ -103,10 +173,22 @@ func (s stateHasNoSentinels) CheckState(_ context.Context, req statecheck.CheckS
 	resp.Error = noSentinels("state (terraform show -json)", req.State, s)
 }
 
+type stateHasAllSentinels []string
+
+func (s stateHasAllSentinels) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	resp.Error = allSentinels("state (terraform show -json)", req.State, s)
+}
+
 type planHasNoSentinels []string
 
 func (s planHasNoSentinels) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	resp.Error = noSentinels("plan (terraform show -json)", req.Plan, s)
+}
+
+type planHasAllSentinels []string
+
+func (s planHasAllSentinels) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	resp.Error = allSentinels("plan (terraform show -json)", req.Plan, s)
 }
 
 // checkRawStateHasNo reads every attribute of every resource in the state, as stored.
@@ -114,12 +196,26 @@ func checkRawStateHasNo(sentinels ...string) resource.TestCheckFunc {
 	return func(s *terraform.State) error {
 		for addr, rs := range s.RootModule().Resources {
 			for k, v := range rs.Primary.Attributes {
-				for _, sentinel := range sentinels {
-					if strings.Contains(v, sentinel) {
-						return fmt.Errorf("%s.%s holds the secret %q", addr, k, sentinel)
-					}
+				if found := valuesIn(v, sentinels); len(found) > 0 {
+					return fmt.Errorf("%s.%s holds the secret %q", addr, k, found[0])
 				}
 			}
+		}
+		return nil
+	}
+}
+
+// checkRawStateHasAll is the negative control of checkRawStateHasNo: every sentinel is in some attribute.
+func checkRawStateHasAll(sentinels ...string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		var all strings.Builder
+		for _, rs := range s.RootModule().Resources {
+			for _, v := range rs.Primary.Attributes {
+				all.WriteString(v + "\n")
+			}
+		}
+		if found := valuesIn(all.String(), sentinels); len(found) != len(slices.Compact(slices.Sorted(slices.Values(sentinels)))) {
+			return fmt.Errorf("the stored state holds only %q of %q: the check cannot see them", found, sentinels)
 		}
 		return nil
 	}
@@ -166,44 +262,69 @@ func TestAccClusterResource_writeOnlySecrets(t *testing.T) {
 	})
 }
 
-// TestAccClusterResource_secretsNotLogged applies clusters with classic and write-only secrets with
-// TRACE logging of Terraform, the framework and the provider into one file: none of the secrets may be
-// in it. It changes the process environment, so it cannot run in parallel.
+// TestAccClusterResource_secretsNotLogged applies clusters with classic and write-only secrets with TRACE
+// logging of Terraform, the framework and the provider into one file: none of the secrets, nor the provider's
+// client secret, may be in it. The whole file is searched: the secrets reach Terraform and the provider through
+// the environment, so the configuration that terraform-plugin-testing echoes into the log holds none of them
+// and nothing needs skipping. Multi-line fields (hclog prints their lines as "  | ...") are searched like every
+// other line; negative controls prove it: two values planted in what the provider itself logs, one in a
+// single-line field and one inside a multi-line field, must be found by the same check. The test changes the
+// process environment, so it cannot run in parallel.
 func TestAccClusterResource_secretsNotLogged(t *testing.T) {
 	logFile := filepath.Join(t.TempDir(), "tf.log")
 	t.Setenv("TF_ACC_LOG_PATH", logFile)
 	t.Setenv("TF_ACC_LOG", "TRACE")
 	t.Setenv("TF_LOG_SDK_FRAMEWORK", "TRACE")
-	info := testAccEmulator(t)
+	inst := testAccEmulatorInstance(t)
+	info := inst.Info
+	// The controls: the quota preflight of a create plan logs why it could not list usages (the service's
+	// error message) at Debug, in an "error" field, and carries on. The first listing gets a one-line message,
+	// the next a three-line one.
+	controls := map[string]string{
+		"the control in a single-line field": "planted-log-control-single-line-6e1d",
+		"the control in a multi-line field":  "planted-log-control-multi-line-a94b",
+	}
+	for _, message := range []string{
+		"control: " + controls["the control in a single-line field"],
+		"control, line 1\n" + controls["the control in a multi-line field"] + "\ncontrol, line 3",
+	} {
+		inst.Emulator.InjectFault(emulator.Fault{Method: http.MethodGet, PathContains: "/usages", Status: http.StatusForbidden,
+			Code: "AuthorizationFailed", Message: message})
+	}
+	classic, wo := testAccClusterSentinels(false), testAccClusterSentinels(true)
+	classicConfig, env := testAccClusterSecretsConfigFromEnv(t, info, false, 1)
+	woConfig, _ := testAccClusterSecretsConfigFromEnv(t, info, true, 1)
 	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		ProtoV6ProviderFactories: testAccProviderFactoriesWithEnv(env),
 		Steps: []resource.TestStep{
-			{Config: testAccClusterSecretsConfig(info, false, 1)},
-			{Config: testAccClusterSecretsConfig(info, true, 1)},
+			{
+				// Controls of the plan and state checks: classic secrets are sensitive, but kept in both.
+				Config:            classicConfig,
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planHasAllSentinels(classic)}},
+				ConfigStateChecks: []statecheck.StateCheck{stateHasAllSentinels(classic)},
+				Check:             checkRawStateHasAll(classic...),
+			},
+			{
+				Config:            woConfig,
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{planHasNoSentinels(wo)}},
+				ConfigStateChecks: []statecheck.StateCheck{stateHasNoSentinels(wo)},
+				Check:             checkRawStateHasNo(wo...),
+			},
 		},
 	})
-	raw, err := os.ReadFile(logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// terraform-plugin-testing echoes each step's configuration (the test's own input, secrets included)
-	// as a multi-line "test_terraform_configuration" field whose lines start with "  |"; what Terraform,
-	// the framework and the provider log is everything else.
-	var kept []string
-	for _, line := range strings.Split(string(raw), "\n") {
-		if !strings.HasPrefix(line, "  |") {
-			kept = append(kept, line)
-		}
-	}
-	log := strings.Join(kept, "\n")
+	log := readTestLog(t, logFile)
 	// The test proves nothing unless the cluster's requests were logged.
 	if !strings.Contains(log, "/workspaces/ws/clusters/c1") {
 		t.Fatal("the log has no cluster request: is logging routed to the file?")
 	}
-	for _, s := range []string{sentinelPasswordWO, sentinelSecretWO, sentinelAFSKeyWO, sentinelBFSKeyWO, sentinelIKeyWO,
-		sentinelPassword, sentinelAFSKey, sentinelSecret, sentinelIKey} {
-		if strings.Contains(log, s) {
-			t.Errorf("the log holds the secret %q", s)
-		}
+	if controls := namedValuesIn(log, controls); len(controls) != 2 {
+		t.Fatalf("the log check found only %q of the two planted controls: it cannot see what it must", controls)
+	}
+	secrets := map[string]string{"the client secret": info.ClientSecret}
+	for i, s := range append(classic, wo...) {
+		secrets[fmt.Sprintf("sentinel #%d", i+1)] = s
+	}
+	for _, name := range namedValuesIn(log, secrets) {
+		t.Errorf("the log holds %s: %s", name, logExcerpt(log, secrets[name]))
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 )
 
 const testAccClusterAddr = "batchai_cluster.test"
@@ -259,9 +260,24 @@ func TestAccClusterResource_providerSideChanges(t *testing.T) {
 // TestAccClusterResource_resizeWhileResizing applies a new target while the previous resize is still
 // allocating nodes (wait_for_steady_state = false let the first apply return early): the service
 // retargets the running resize, and the apply waits for the new target.
+//
+// The emulator's clock stands still (operations finish at once) from the create until the new target has
+// reached the service, so the first resize is still running however slow the machine is; then it runs again
+// for the apply's wait.
 func TestAccClusterResource_resizeWhileResizing(t *testing.T) {
 	t.Parallel()
-	info := testAccEmulatorInstance(t, func(c *emulator.Config) { c.ProvisioningDelay = 2 * time.Second }).Info
+	clock := emulatortest.NewPausedClock(time.Now())
+	info := testAccEmulatorInstance(t, emulatortest.WithClock(clock), func(c *emulator.Config) { c.OperationDelay = -1 }).Info
+	retargeted := func() {
+		c, id := testAccClient(t, info), testAccClusterID(info, "c1")
+		testAccResumeClockWhen(t, clock, "the new target of c1", func(ctx context.Context) (bool, error) {
+			cl, err := c.GetCluster(ctx, id)
+			if err != nil {
+				return false, err
+			}
+			return api.Deref(cl.Properties.ScaleSettings.Manual.TargetNodeCount) == 2, nil
+		})
+	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckClusterDestroyed(t, info),
@@ -273,7 +289,8 @@ func TestAccClusterResource_resizeWhileResizing(t *testing.T) {
 				},
 			},
 			{
-				Config: testAccClusterConfig(info, testAccClusterManual("Standard_NC6", 2)),
+				PreConfig: retargeted,
+				Config:    testAccClusterConfig(info, testAccClusterManual("Standard_NC6", 2)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccClusterAddr, plancheck.ResourceActionUpdate),
 				}},

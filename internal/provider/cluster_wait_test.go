@@ -14,10 +14,12 @@ import (
 )
 
 // TestWaitForClusterSteadyStopsOnDeletion: a cluster deleted while apply waits for it to become steady
-// fails the wait at once, rather than after the wait has polled it until it disappears.
+// fails the wait at once, rather than after the wait has polled it until it disappears. The emulator's clock
+// stands still from the delete on, so the cluster stays "deleting" for as long as the wait looks at it.
 func TestWaitForClusterSteadyStopsOnDeletion(t *testing.T) {
 	t.Parallel()
-	inst := emulatortest.Start(t, func(c *emulator.Config) { c.ProvisioningDelay = 5 * time.Second })
+	clock := emulatortest.NewClock()
+	inst := emulatortest.Start(t, emulatortest.WithClock(clock))
 	info := inst.Info
 	c := testAccClient(t, info)
 	ctx := testAccContext(t)
@@ -32,6 +34,7 @@ func TestWaitForClusterSteadyStopsOnDeletion(t *testing.T) {
 		_, err = p.Wait(ctx)
 	}
 	if err == nil {
+		clock.Pause()
 		_, err = c.BeginDeleteCluster(ctx, id)
 	}
 	if err != nil {

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -28,15 +27,9 @@ func TestAccProvider_logsHoldNoSecrets(t *testing.T) {
 	const sentinelOIDC = "sentinel-oidc-token-77c1"
 	// The secrets come from the environment, as they should in real use: terraform-plugin-testing logs the
 	// test's HCL verbatim at TRACE, which would defeat the test. The unused secret arguments carry sentinels.
-	env := map[string]string{
-		envClientSecret:              info.ClientSecret,
-		envClientCertificatePassword: sentinelPassword,
-		envOIDCToken:                 sentinelOIDC,
-	}
-	provider := strings.Replace(testAccProviderConfig(info), fmt.Sprintf("client_secret       = %q", info.ClientSecret), "", 1)
-	if strings.Contains(provider, info.ClientSecret) {
-		t.Fatal("the provider block still holds the client secret")
-	}
+	provider, env := testAccProviderConfigSecretFromEnv(t, info)
+	env[envClientCertificatePassword] = sentinelPassword
+	env[envOIDCToken] = sentinelOIDC
 	config := provider + `
 resource "batchai_workspace" "test" {
   name                = "ws-logs"
@@ -50,26 +43,18 @@ resource "batchai_workspace" "test" {
 		Steps:                    []resource.TestStep{{Config: config}},
 	})
 
-	raw, err := os.ReadFile(logFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := string(raw)
-	if os.Getenv("BATCHAI_KEEP_LOG") != "" {
-		_ = os.WriteFile(os.Getenv("BATCHAI_KEEP_LOG"), raw, 0o600)
-	}
+	log := readTestLog(t, logFile)
 	// The test proves nothing unless the Azure SDK's request lines were routed into the log.
 	for _, want := range []string{"azure_sdk_event", "/providers/Microsoft.BatchAI/workspaces/ws-logs", "Authorization: REDACTED"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("the log has no %q: Azure SDK logging is not routed to tflog", want)
 		}
 	}
-	for name, secret := range map[string]string{
+	secrets := map[string]string{
 		"client secret": info.ClientSecret, "certificate password": sentinelPassword, "OIDC token": sentinelOIDC,
-	} {
-		if i := strings.Index(log, secret); i >= 0 {
-			t.Errorf("the %s appears in the log: ...%s...", name, log[max(0, i-300):min(len(log), i+100)])
-		}
+	}
+	for _, name := range namedValuesIn(log, secrets) {
+		t.Errorf("the %s appears in the log: %s", name, logExcerpt(log, secrets[name]))
 	}
 	for name, re := range map[string]*regexp.Regexp{
 		"a JWT":          regexp.MustCompile(`eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}`),

@@ -4,11 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
 )
 
 // TestUnauthenticated: every ARM route needs a valid bearer token; without one, or with a bad one, the answer is
@@ -89,20 +86,10 @@ func TestTokenEndpoint(t *testing.T) {
 // TestExpiredToken: a token past its expiry is refused with ARM's ExpiredAuthenticationToken and a challenge.
 func TestExpiredToken(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	now := time.Now()
-	e := newEnv(t, func(c *emulator.Config) {
-		c.Now = func() time.Time {
-			mu.Lock()
-			defer mu.Unlock()
-			return now
-		}
-	})
+	e := newPausedEnv(t)
 	p := "/subscriptions/" + e.sub + "/providers/Microsoft.BatchAI/workspaces" + v
 	e.do("GET", p, nil).want(t, 200)
-	mu.Lock()
-	now = now.Add(25 * time.Hour)
-	mu.Unlock()
+	e.clock.Advance(25 * time.Hour)
 	r := e.do("GET", p, nil).wantError(t, http.StatusUnauthorized, "ExpiredAuthenticationToken")
 	if !strings.HasPrefix(r.header.Get("WWW-Authenticate"), "Bearer ") {
 		t.Errorf("WWW-Authenticate %q", r.header.Get("WWW-Authenticate"))

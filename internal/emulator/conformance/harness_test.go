@@ -37,6 +37,10 @@ type env struct {
 	sub   string
 	token string
 
+	// clock, when set, is the emulator's paused clock: the pollers move it on by each Retry-After instead of
+	// sleeping it, so an operation's InProgress window lasts exactly as many polls however slow the machine.
+	clock *emulatortest.Clock
+
 	mu      sync.Mutex
 	secrets []string // every secret value sent; no response may contain one
 }
@@ -54,6 +58,26 @@ func newEnv(t *testing.T, opts ...func(*emulator.Config)) *env {
 		t.Fatalf("creating resource group: %d %s", r.status, r.raw)
 	}
 	return e
+}
+
+// newPausedEnv is newEnv on a paused clock (see env.clock), for tests that count or look at what happens while
+// an operation runs.
+func newPausedEnv(t *testing.T, opts ...func(*emulator.Config)) *env {
+	t.Helper()
+	clock := emulatortest.NewPausedClock(time.Now())
+	e := newEnv(t, append(opts, emulatortest.WithClock(clock))...)
+	e.clock = clock
+	return e
+}
+
+// wait lets d pass before the next poll: on a paused clock by advancing it, otherwise by sleeping, as a client
+// honoring Retry-After does.
+func (e *env) wait(d time.Duration) {
+	if e.clock != nil {
+		e.clock.Advance(d)
+		return
+	}
+	time.Sleep(d)
 }
 
 // fetchToken is the client-credentials grant against the v2.0 token endpoint of the emulator's tenant.

@@ -14,7 +14,8 @@ import (
 
 var guidPattern = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`)
 
-// slowOps keeps operations InProgress long enough for every poller to see it.
+// slowOps keeps operations InProgress for several polls. Tests that use it run on a paused clock
+// (newPausedEnv), so that the window is measured in polls, not in wall time a loaded machine may lose.
 func slowOps(c *emulator.Config) { c.OperationDelay = 400 * time.Millisecond }
 
 // pollURL checks a polling header of a 202: an absolute https URL on the emulator's host,
@@ -75,7 +76,7 @@ func (e *env) pollAsyncFull(accepted *resp) asyncResult {
 	wait := e.retryAfter(accepted)
 	var res asyncResult
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); {
-		time.Sleep(wait)
+		e.wait(wait)
 		r := e.do("GET", pollURL, nil)
 		if r.status != http.StatusOK {
 			e.t.Fatalf("GET %s: status polls always answer 200, got %d %s", pollURL, r.status, r.raw)
@@ -151,7 +152,7 @@ func (e *env) pollLocation(accepted *resp) *resp {
 	pollURL, _ := e.pollURL(accepted, "Location", "operationstatuses")
 	wait := e.retryAfter(accepted)
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); {
-		time.Sleep(wait)
+		e.wait(wait)
 		r := e.do("GET", pollURL, nil)
 		if r.status != http.StatusAccepted {
 			return r
@@ -168,7 +169,7 @@ func (e *env) pollLocationCounting(accepted *resp) (*resp, int) {
 	pollURL, _ := e.pollURL(accepted, "Location", "operationstatuses")
 	n := 0
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); {
-		time.Sleep(e.retryAfter(accepted))
+		e.wait(e.retryAfter(accepted))
 		r := e.do("GET", pollURL, nil)
 		if r.status != http.StatusAccepted {
 			return r, n
@@ -192,7 +193,7 @@ func minimalCluster(t *testing.T, e *env) map[string]any {
 
 func TestLROClusterCreateWithAsyncOperationPoller(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, slowOps)
+	e := newPausedEnv(t, slowOps)
 	e.putWorkspace(exampleRG, "ws")
 	path := e.cluster(exampleRG, "ws", "c1")
 	r := e.do("PUT", path+v, minimalCluster(t, e)).want(t, 202)
@@ -219,7 +220,7 @@ func TestLROClusterCreateWithAsyncOperationPoller(t *testing.T) {
 
 func TestLROClusterCreateWithLocationPoller(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, slowOps)
+	e := newPausedEnv(t, slowOps)
 	e.putWorkspace(exampleRG, "ws")
 	path := e.cluster(exampleRG, "ws", "c1")
 	r := e.do("PUT", path+v, minimalCluster(t, e)).want(t, 202)
@@ -251,7 +252,7 @@ func TestLROClusterCreateWithLocationPoller(t *testing.T) {
 // both headers, then the resource is gone (404 with its code), and a second DELETE is 204.
 func TestLRODeletes(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, slowOps)
+	e := newPausedEnv(t, slowOps)
 	e.putWorkspace(exampleRG, "ws")
 	cluster := e.cluster(exampleRG, "ws", "c1")
 	e.createAndWait(cluster, minimalCluster(t, e))
@@ -289,7 +290,7 @@ func TestLRODeletes(t *testing.T) {
 // async poller, the failure's status and CloudError for the Location poller, and the cluster "failed".
 func TestLROFailure(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, slowOps)
+	e := newPausedEnv(t, slowOps)
 	e.putWorkspace(exampleRG, "ws")
 	body := minimalCluster(t, e)
 	object(t, body, "properties.scaleSettings.manual")["targetNodeCount"] = 500

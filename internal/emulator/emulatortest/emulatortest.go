@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"net"
 	"net/http"
+	"runtime"
 	"slices"
 	"testing"
 	"time"
@@ -30,6 +31,11 @@ const (
 	JobDuration       = 100 * time.Millisecond
 	FileServerDelay   = 50 * time.Millisecond
 )
+
+// ShutdownTimeout bounds how long a test waits for an emulator to stop serving after Close. Close stops the
+// listener and every connection at once, so this only runs out when shutdown is broken; the test then fails
+// with every goroutine's stack instead of hanging until go test's -timeout.
+const ShutdownTimeout = 10 * time.Second
 
 // Instance is a running emulator and everything needed to talk to it.
 type Instance struct {
@@ -73,9 +79,7 @@ func Start(t testing.TB, opts ...func(*emulator.Config)) *Instance {
 	go func() { done <- emu.Serve(ln) }()
 	t.Cleanup(func() {
 		_ = emu.Close()
-		if err := <-done; err != nil {
-			t.Errorf("emulatortest: serve: %v", err)
-		}
+		awaitServe(t, done, ShutdownTimeout)
 	})
 	pool, err := emu.TLSFiles().CertPool()
 	if err != nil {
@@ -141,4 +145,32 @@ func (i *Instance) Token(t testing.TB) string {
 		t.Fatalf("emulatortest: token: %v", err)
 	}
 	return tok
+}
+
+// awaitServe waits at most timeout for Serve's result on done and fails the test when it is an error or
+// does not come.
+func awaitServe(t testing.TB, done <-chan error, timeout time.Duration) {
+	t.Helper()
+	timer := time.NewTimer(timeout)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("emulatortest: serve: %v", err)
+		}
+	case <-timer.C:
+		t.Errorf("emulatortest: the emulator was still serving %s after Close; goroutines:\n%s", timeout, Goroutines())
+	}
+}
+
+// Goroutines is the stack of every goroutine, for a test that gives up waiting to say what was stuck.
+func Goroutines() string {
+	buf := make([]byte, 1<<16)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			return string(buf[:n])
+		}
+		buf = make([]byte, 2*len(buf))
+	}
 }

@@ -83,6 +83,16 @@ func TestViewTimesAndShape(t *testing.T) {
 }
 
 func TestViewStripsSecrets(t *testing.T) {
+	// The control: the request holds every secret, so the same search would find any the view kept.
+	in, err := json.Marshal(fullProps())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range secrets {
+		if !strings.Contains(string(in), s) {
+			t.Fatalf("the request lacks the secret %q: the check below could not see it", s)
+		}
+	}
 	c := newCluster(t, fullProps())
 	v := c.View(t0)
 	b, err := json.Marshal(v)

@@ -63,9 +63,18 @@ func startChild(t *testing.T, mode, path string) (*exec.Cmd, *bufio.Scanner) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	// A child that hangs is killed after childLimit, which ends its output: the parent's reads of it then stop
+	// and the test fails, instead of waiting for go test's -timeout.
+	limit := time.AfterFunc(childLimit, func() {
+		t.Errorf("the child (%s) was still running after %s; killed", mode, childLimit)
+		_ = cmd.Process.Kill()
+	})
+	t.Cleanup(func() { limit.Stop(); _ = cmd.Process.Kill(); _ = cmd.Wait() })
 	return cmd, bufio.NewScanner(out)
 }
+
+// childLimit bounds a child process's life. A healthy one is killed by its test within a second or two.
+const childLimit = time.Minute
 
 func TestAcknowledgedWritesSurviveKill9(t *testing.T) {
 	if testing.Short() {
@@ -124,7 +133,12 @@ func TestSecondProcessGetsLockedError(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "locked.db")
 	_, lines := startChild(t, "hold", path)
-	for lines.Scan() && lines.Text() != "ready" {
+	ready := false
+	for !ready && lines.Scan() {
+		ready = lines.Text() == "ready"
+	}
+	if !ready {
+		t.Fatalf("the child never held the lock: %v", lines.Err())
 	}
 	start := time.Now()
 	_, err := OpenTimeout(path, 300*time.Millisecond)
