@@ -99,7 +99,7 @@ func (e *Emulator) putCluster(w http.ResponseWriter, r *http.Request) {
 			c.failLater(op.Failure, op.DoneAt, t.now)
 		}
 		c.touch(t.now)
-		e.startLag(id)
+		t.startLag(id)
 		rep = e.accepted(op)
 		return t.saveCluster(c)
 	})
@@ -116,6 +116,7 @@ func (e *Emulator) reputCluster(t *txn, c *clusterRecord, p api.ClusterBasePrope
 			return nil, err
 		}
 	}
+	t.startLag(c.Sim.ID)
 	return c.reply(http.StatusOK, t.now), nil
 }
 
@@ -188,6 +189,7 @@ func (e *Emulator) patchCluster(w http.ResponseWriter, r *http.Request) {
 		if err := e.resize(t, c, *body.Properties.ScaleSettings); err != nil {
 			return err
 		}
+		t.startLag(c.Sim.ID)
 		rep = c.reply(http.StatusOK, t.now)
 		return nil
 	})

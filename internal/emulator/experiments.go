@@ -148,7 +148,7 @@ func (e *Emulator) putExperiment(w http.ResponseWriter, r *http.Request) {
 		}
 		x = &experimentRecord{ID: ws.ID + "/experiments/" + name, Name: name, Location: ws.Location, Created: t.now}
 		x.setState(api.ProvisioningStateSucceeded, t.now)
-		e.startLag(x.ID)
+		t.startLag(x.ID)
 		rep = x.reply(http.StatusOK)
 		return t.put(bucketExperiments, x.ID, x)
 	})

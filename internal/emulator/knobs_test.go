@@ -9,17 +9,54 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
 )
 
+// TestConsistencyLag: every create or change (PUT, PATCH) of a workspace, cluster or file server makes the
+// next N GETs of that resource answer 404 with its own code; lists, polls, child writes and other resources
+// see it at once; a failed write arms nothing.
 func TestConsistencyLag(t *testing.T) {
 	c := newClient(t, func(cfg *emulator.Config) { cfg.ConsistencyLag = 2 })
-	c.createWorkspace("rg", "ws")
-	c.must(202, "PUT", c.cluster("rg", "ws", "c1")+apiVersion, clusterBody(0))
-	path := c.cluster("rg", "ws", "c1") + apiVersion
-	for i := range 2 {
-		if r := c.do("GET", path, nil); r.status != 404 || r.code() != "ClusterNotFound" {
-			t.Fatalf("read %d: %d %s", i, r.status, r.body)
+	lagged := func(path, code string) {
+		t.Helper()
+		for i := range 2 {
+			if r := c.do("GET", path, nil); r.status != 404 || r.code() != code {
+				t.Fatalf("read %d of %s: %d %s, want 404 %s", i, path, r.status, r.body, code)
+			}
 		}
+		c.must(200, "GET", path, nil)
 	}
-	c.must(200, "GET", path, nil)
+	c.createGroup("rg")
+	ws := c.ws("rg", "ws") + apiVersion
+	c.must(200, "PUT", ws, map[string]any{"location": "eastus"})
+	// A child write and a list see the workspace while its GET lags.
+	cluster := c.cluster("rg", "ws", "c1") + apiVersion
+	r := c.must(202, "PUT", cluster, clusterBody(0))
+	var list api.WorkspaceListResult
+	c.must(200, "GET", c.sub()+"/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces"+apiVersion, nil).decode(t, &list)
+	if len(list.Value) != 1 {
+		t.Errorf("a list lags too: %+v", list)
+	}
+	c.waitOperation(r.header.Get("Azure-AsyncOperation"))
+	c.must(200, "POST", c.cluster("rg", "ws", "c1")+"/listRemoteLoginInformation"+apiVersion, nil)
+	lagged(ws, "WorkspaceNotFound")
+	lagged(cluster, "ClusterNotFound")
+
+	// A change re-arms the lag; a failed one does not.
+	c.must(200, "PATCH", ws, map[string]any{"tags": map[string]any{"a": "b"}})
+	lagged(ws, "WorkspaceNotFound")
+	c.must(200, "PATCH", cluster, scaleBody(1))
+	lagged(cluster, "ClusterNotFound")
+	c.must(200, "PUT", cluster, clusterBody(1)) // an idempotent repeat is a write too
+	lagged(cluster, "ClusterNotFound")
+	c.must(400, "PATCH", cluster, map[string]any{"properties": map[string]any{}})
+	c.must(200, "GET", cluster, nil)
+
+	fs := c.fileServer("rg", "ws", "fs") + apiVersion
+	c.waitOperation(c.must(202, "PUT", fs, fileServerBody()).header.Get("Azure-AsyncOperation"))
+	lagged(fs, "FileServerNotFound")
+
+	// Turned off at run time: new writes arm nothing.
+	c.inst.Emulator.SetConsistencyLag(0)
+	c.must(200, "PATCH", ws, map[string]any{"tags": map[string]any{"a": "c"}})
+	c.must(200, "GET", ws, nil)
 }
 
 func TestSetProvisioningDelay(t *testing.T) {

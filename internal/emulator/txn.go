@@ -34,6 +34,9 @@ type txn struct {
 	e        *Emulator
 	writable bool
 	now      time.Time
+	// afterCommit runs once the write transaction has committed (and not at all if it fails): effects
+	// outside the store, such as arming a consistency lag, must not outlive a rolled-back write.
+	afterCommit []func()
 }
 
 // write is called before any change; in the read-only attempt it aborts it so the request is retried in
@@ -77,7 +80,17 @@ func (e *Emulator) read(fn func(t *txn) error) error {
 // update runs fn in one write transaction: either everything it wrote is committed (and fsynced) or
 // nothing is.
 func (e *Emulator) update(now time.Time, fn func(t *txn) error) error {
-	return e.store.Update(func(tx *store.Tx) error { return fn(&txn{Tx: tx, e: e, writable: true, now: now}) })
+	var t *txn
+	err := e.store.Update(func(tx *store.Tx) error {
+		t = &txn{Tx: tx, e: e, writable: true, now: now}
+		return fn(t)
+	})
+	if err == nil && t != nil {
+		for _, f := range t.afterCommit {
+			f()
+		}
+	}
+	return err
 }
 
 // mutate is update at the current time.
