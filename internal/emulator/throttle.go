@@ -47,7 +47,9 @@ func ARMThrottleLimits() ThrottleLimits {
 // throttleCategories name the buckets, as the x-ms-ratelimit-remaining-subscription-* headers do.
 var throttleCategories = []string{"reads", "writes", "deletes"}
 
-func remainingHeader(category string) string { return "x-ms-ratelimit-remaining-subscription-" + category }
+func remainingHeader(category string) string {
+	return "x-ms-ratelimit-remaining-subscription-" + category
+}
 
 func requestCategory(method string) string {
 	switch method {
