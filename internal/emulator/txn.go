@@ -48,18 +48,37 @@ func (t *txn) write() error {
 	return nil
 }
 
+// put stores a record. A cluster record also updates the usage counters (usage_index.go).
 func (t *txn) put(bucket, key string, v any) error {
 	if err := t.write(); err != nil {
 		return err
 	}
-	return t.Put(bucket, strings.ToLower(key), v)
+	if err := t.Put(bucket, strings.ToLower(key), v); err != nil {
+		return err
+	}
+	switch bucket {
+	case bucketClusters:
+		return t.indexCluster(key, v)
+	case bucketJobs:
+		if j, ok := v.(*jobRecord); ok {
+			return t.usageDue(j.Sim.ClusterID())
+		}
+	}
+	return nil
 }
 
+// del deletes a record. A cluster record also leaves the usage counters.
 func (t *txn) del(bucket, key string) error {
 	if err := t.write(); err != nil {
 		return err
 	}
-	return t.Delete(bucket, strings.ToLower(key))
+	if err := t.Delete(bucket, strings.ToLower(key)); err != nil {
+		return err
+	}
+	if bucket == bucketClusters {
+		return t.unindexCluster(key)
+	}
+	return nil
 }
 
 func (t *txn) get(bucket, key string, v any) (bool, error) {
