@@ -227,9 +227,9 @@ func (t *txn) clusterPath(group, workspace, name string) (*clusterRecord, error)
 	return t.cluster(ws, name)
 }
 
-// quota is the subscription's quota in a location: as set with SetQuota, or sim's default.
+// quota is the subscription's quota in a location: as set with SetQuota, or the configured default.
 func (t *txn) quota(location string) (sim.Quota, error) {
-	q := sim.DefaultQuota()
+	q := t.e.defaultQuota()
 	if _, err := t.get(bucketQuotas, location, &q); err != nil {
 		return q, err
 	}

@@ -257,9 +257,6 @@ func (e *Emulator) bootstrap() error {
 		if err := t.bootstrapRoles(); err != nil {
 			return err
 		}
-		if err := t.rebuildUsage(); err != nil {
-			return err
-		}
 		name := e.cfg.DefaultResourceGroup
 		if !knownLocation(azureLocations, e.cfg.DefaultLocation) {
 			return fmt.Errorf("default location %q is not an Azure region", e.cfg.DefaultLocation)

@@ -119,6 +119,17 @@ type Config struct {
 	// DefaultResourceGroup is created (in DefaultLocation) on start if missing, so a fresh emulator is usable.
 	DefaultResourceGroup string
 	DefaultLocation      string
+	// ResourceGroups are more groups to create on start if missing (an empty Location means
+	// DefaultLocation), such as the names a configuration or the docs use. A group that exists in another
+	// location is an error.
+	ResourceGroups []ResourceGroup
+	// ClusterQuota, DedicatedCoreQuota and LowPriorityCoreQuota are every location's Batch AI quota: the
+	// number of clusters and the regional dedicated and low-priority vCPUs. Zero keeps the default (20
+	// clusters, 48 and 48 vCPUs: sim.DefaultQuota); negative means none. SetQuota overrides them per
+	// location.
+	ClusterQuota         int
+	DedicatedCoreQuota   int
+	LowPriorityCoreQuota int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives one line per request (never bodies or tokens) and recovered panics; nil discards.
@@ -250,6 +261,10 @@ func New(cfg Config) (*Emulator, error) {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	if err := e.loadSigningKey(); err != nil {
+		_ = st.Close()
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	if err := e.prepareState(); err != nil {
 		_ = st.Close()
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
