@@ -146,8 +146,8 @@ func (e *Emulator) meter(w http.ResponseWriter, r *http.Request) *apiError {
 	}
 	e.throttle.throttled[r.Method+" "+strings.ToLower(r.URL.Path)]++
 	ae := newError(http.StatusTooManyRequests, "SubscriptionRequestsThrottled", "Number of '%s' requests for "+
-		"subscription '%s' actor '%s' exceeded. Please try again after '%d' seconds after the time given in "+
-		"the Retry-After header.", strings.TrimSuffix(category, "s"), sub, principal, retrySeconds(wait))
+		"subscription '%s' actor '%s' exceeded. Please try again after '%d' seconds, when tokens are available "+
+		"again.", strings.TrimSuffix(category, "s"), sub, principal, retrySeconds(wait))
 	ae.Header = http.Header{}
 	ae.Header.Set("Retry-After", strconv.Itoa(retrySeconds(wait)))
 	return ae
