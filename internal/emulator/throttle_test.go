@@ -1,6 +1,9 @@
 package emulator_test
 
 import (
+	"encoding/json"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,6 +37,11 @@ func TestThrottling(t *testing.T) {
 		r.header.Get("x-ms-ratelimit-remaining-subscription-reads") != "0" {
 		t.Errorf("fourth read: %d %v %s", r.status, r.header, r.body)
 	}
+	// Another principal (the reader) has buckets of its own.
+	reader := &client{t: t, inst: c.inst, http: c.http, token: readerToken(t, c)}
+	if r := reader.must(200, "GET", ws, nil); r.header.Get("x-ms-ratelimit-remaining-subscription-reads") != "2" {
+		t.Errorf("the reader's first read: remaining %v", r.header)
+	}
 	c.must(200, "PATCH", ws, map[string]any{"tags": map[string]any{"a": "b"}}) // writes have their own bucket
 	r = c.do("PATCH", ws, map[string]any{"tags": map[string]any{"a": "c"}})
 	if r.status != 429 || r.header.Get("Retry-After") != "2" {
@@ -62,8 +70,8 @@ func TestThrottling(t *testing.T) {
 	if n := emu.ThrottledCount("GET", "/workspaces/ws"); n != 3 {
 		t.Errorf("ThrottledCount(GET) = %d, want 3", n)
 	}
-	if n, all := emu.ThrottledCount("", "/workspaces/ws"), emu.RequestCount("", "/workspaces/ws"); n != 5 || all != 15 {
-		t.Errorf("ThrottledCount = %d of %d requests, want 5 of 15", n, all)
+	if n, all := emu.ThrottledCount("", "/workspaces/ws"), emu.RequestCount("", "/workspaces/ws"); n != 5 || all != 16 {
+		t.Errorf("ThrottledCount = %d of %d requests, want 5 of 16", n, all)
 	}
 }
 
@@ -94,4 +102,23 @@ func TestThrottleLimitsAreChecked(t *testing.T) {
 	if arm.Reads != (emulator.TokenBucket{Size: 250, RefillPerSecond: 25}) || arm.Writes.Size != 200 || arm.Deletes.RefillPerSecond != 10 {
 		t.Errorf("ARM's limits: %+v", arm)
 	}
+}
+
+// readerToken gets a token for the emulator's reader principal with a plain client-credentials grant.
+func readerToken(t *testing.T, c *client) string {
+	t.Helper()
+	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {c.inst.ReaderClientID},
+		"client_secret": {c.inst.ReaderClientSecret}, "scope": {"https://management.core.windows.net//.default"}}
+	resp, err := c.http.PostForm(strings.TrimSuffix(c.inst.AuthorityHost, "/")+"/"+c.inst.TenantID+"/oauth2/v2.0/token", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = resp.Body.Close() }()
+	var body struct {
+		AccessToken string `json:"access_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil || body.AccessToken == "" {
+		t.Fatalf("reader token: %d %v", resp.StatusCode, err)
+	}
+	return body.AccessToken
 }
