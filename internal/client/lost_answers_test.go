@@ -22,9 +22,9 @@ import (
 
 // lostAnswerClient starts an emulator and a client that retries twice (so refused retries run out quickly),
 // with a workspace "ws" and a one-node cluster "c1".
-func lostAnswerClient(t *testing.T, opts ...func(*emulator.Config)) (*client.Client, *emulatortest.Instance, api.ClusterID) {
+func lostAnswerClient(t *testing.T) (*client.Client, *emulatortest.Instance, api.ClusterID) {
 	t.Helper()
-	inst := emulatortest.Start(t, opts...)
+	inst := emulatortest.Start(t)
 	c, err := client.New(client.Options{
 		Endpoint: inst.Endpoint, Audience: inst.Audience, SubscriptionID: inst.SubscriptionID,
 		Credential: inst.Credential(t), Transport: inst.HTTPClient(), PollFrequency: emulatortest.PollFrequency, MaxRetries: 2,

@@ -65,7 +65,7 @@ const lostAnswerRounds = 3
 // answerLost reports a failure after which the service may have processed the request although its answer
 // never arrived whole: no answer (a reset connection, an EOF), a body cut short (which azcore does not
 // retry for PATCH and POST, only for GET, PUT and DELETE: runtime/policy_body_download.go), or a 408 or 5xx
-// left after the retries (a gateway answering for a backend that may have finished). A cancelled or
+// left after the retries (a gateway answering for a backend that may have finished). A canceled or
 // expired context is not one: the caller gave up.
 func answerLost(ctx context.Context, err error) bool {
 	if err == nil || ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

@@ -248,7 +248,7 @@ func (act *faultAction) apiError(r *http.Request) *apiError {
 			ae.Header.Set(remainingHeader(c), "0")
 		}
 	case FaultGateway:
-		ae.fromGateway()
+		ae = ae.fromGateway()
 	}
 	return ae
 }

@@ -201,7 +201,9 @@ func (c *client) doRaw(method, path string, body any) rawAnswer {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	fresh := c.inst.HTTPClient()
-	fresh.Transport.(*http.Transport).DisableKeepAlives = true
+	if tr, ok := fresh.Transport.(*http.Transport); ok {
+		tr.DisableKeepAlives = true
+	}
 	resp, err := fresh.Do(req)
 	if err != nil {
 		return rawAnswer{err: err}
