@@ -228,7 +228,8 @@ func (c *client) targetOf(path string) int32 {
 // TestFaultDropProcessesThenLosesTheAnswer: a dropped answer is a transport error for the client, but the
 // write was committed: the workspace exists, the resize and the delete happened, the POST was served.
 func TestFaultDropProcessesThenLosesTheAnswer(t *testing.T) {
-	c := newClient(t)
+	// Nodes that take an hour to leave keep the deleted cluster readable ("deleting") however slow the test.
+	c := newClient(t, func(cfg *emulator.Config) { cfg.ProvisioningDelay = time.Hour })
 	emu := c.inst.Emulator
 	c.createGroup("rg")
 	emu.InjectFault(emulator.Fault{Method: "PUT", PathContains: "/workspaces/ws", Kind: emulator.FaultDrop})
