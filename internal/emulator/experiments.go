@@ -142,6 +142,7 @@ func (e *Emulator) putExperiment(w http.ResponseWriter, r *http.Request) {
 			return errBeingDeleted("experiment", x.Name)
 		case err == nil:
 			rep = x.reply(http.StatusOK)
+			t.startLag(x.ID)
 			return nil
 		case !isNotFound(err):
 			return err

@@ -147,6 +147,7 @@ func (e *Emulator) putJob(w http.ResponseWriter, r *http.Request) {
 				return fromSim(serr)
 			}
 			rep = existing.reply(http.StatusOK, t.now)
+			t.startLag(existing.Sim.ID)
 			return nil
 		case !isNotFound(err):
 			return err

@@ -11,9 +11,9 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/sim"
 )
 
-// TestConsistencyLag: every create or change (PUT, PATCH) of a workspace, cluster or file server makes the
-// next N GETs of that resource answer 404 with its own code; lists, polls, child writes and other resources
-// see it at once; a failed write arms nothing.
+// TestConsistencyLag: every create or change (PUT, PATCH) of a workspace, cluster, file server, experiment or
+// job makes the next N GETs of that resource answer 404 with its own code; lists, polls, child writes and
+// other resources see it at once; a failed write arms nothing.
 func TestConsistencyLag(t *testing.T) {
 	c := newClient(t, func(cfg *emulator.Config) { cfg.ConsistencyLag = 2 })
 	lagged := func(path, code string) {
@@ -54,6 +54,18 @@ func TestConsistencyLag(t *testing.T) {
 	fs := c.fileServer("rg", "ws", "fs") + apiVersion
 	c.waitOperation(c.must(202, "PUT", fs, fileServerBody()).header.Get("Azure-AsyncOperation"))
 	lagged(fs, "FileServerNotFound")
+
+	// Experiments and jobs (on cluster c1 of rg/ws), created and repeated.
+	exp := c.experiment("ws", "exp") + apiVersion
+	c.must(200, "PUT", exp, nil)
+	lagged(exp, "ExperimentNotFound")
+	c.must(200, "PUT", exp, nil)
+	lagged(exp, "ExperimentNotFound")
+	job := c.job("exp", "j") + apiVersion
+	c.must(202, "PUT", job, c.jobBody("true", 1))
+	lagged(job, "JobNotFound")
+	c.must(200, "PUT", job, c.jobBody("true", 1))
+	lagged(job, "JobNotFound")
 
 	// Turned off at run time: new writes arm nothing.
 	c.inst.Emulator.SetConsistencyLag(0)

@@ -6,10 +6,10 @@ import "strings"
 // from before it, so a resource just created reads as missing. The emulator reproduces the rule
 // deterministically:
 //
-//   - every successful PUT or PATCH of a workspace, cluster or file server (a create, an update, an
-//     idempotent repeat) arms the lag: the next ConsistencyLag GETs (or HEADs) of that resource's own URL
-//     answer 404 with its NotFound code (WorkspaceNotFound, ClusterNotFound, FileServerNotFound), as if it
-//     did not exist yet;
+//   - every successful PUT or PATCH of a workspace, cluster, file server, experiment or job (a create, an
+//     update, an idempotent repeat) arms the lag: the next ConsistencyLag GETs (or HEADs) of that
+//     resource's own URL answer 404 with its NotFound code (WorkspaceNotFound, ClusterNotFound,
+//     FileServerNotFound, ExperimentNotFound, JobNotFound), as if it did not exist yet;
 //   - a later write re-arms it from the start; a failed write arms nothing;
 //   - nothing else is affected: lists, poll URLs, POST actions, child resources and writes see the
 //     resource at once (a PUT of a cluster in a lagging workspace succeeds), and a 404 served by the lag

@@ -97,10 +97,10 @@ type Config struct {
 	// cluster then allocates a replacement, and a job running on the node is requeued); 0 (the default)
 	// means never. PreemptLowPriority preempts on demand.
 	PreemptionInterval time.Duration
-	// ConsistencyLag, when positive, makes the next ConsistencyLag GETs of a workspace, cluster or file
-	// server that was just created or changed (PUT, PATCH) answer 404 with its NotFound code, as ARM's
-	// replication lag sometimes did right after a write; lists and polls are not affected (lag.go has the
-	// whole rule). Zero (the default) disables it.
+	// ConsistencyLag, when positive, makes the next ConsistencyLag GETs of a workspace, cluster, file
+	// server, experiment or job that was just created or changed (PUT, PATCH) answer 404 with its NotFound
+	// code, as ARM's replication lag sometimes did right after a write; lists and polls are not affected
+	// (lag.go has the whole rule). Zero (the default) disables it.
 	ConsistencyLag int
 	// FaultRate, when positive, turns on the random fault mode for chaos tests: each ARM request
 	// independently gets, with this probability (0 to 1), one of the FaultKinds (chaos.go has the rule and

@@ -64,6 +64,8 @@ type usageWorld struct {
 	clock *propClock
 	e     *Emulator
 	seen  map[string]int // "METHOD status" -> answers, to show what a run exercised
+	// harsh turns on the node-level knobs: a regional capacity of 3 nodes and preemption every 50 s.
+	harsh bool
 	// token is reused until the clock has moved 30 minutes past minted (signing one costs milliseconds).
 	token  string
 	minted time.Time
@@ -71,8 +73,13 @@ type usageWorld struct {
 
 func (w *usageWorld) open() {
 	w.t.Helper()
-	e, err := New(Config{DataDir: w.dir, BaseURL: "https://127.0.0.1:1", Now: w.clock.Now,
-		ProvisioningDelay: 20 * time.Second, AllocationDelay: 5 * time.Second, OperationDelay: 10 * time.Second})
+	cfg := Config{DataDir: w.dir, BaseURL: "https://127.0.0.1:1", Now: w.clock.Now,
+		ProvisioningDelay: 20 * time.Second, AllocationDelay: 5 * time.Second, OperationDelay: 10 * time.Second,
+		JobDuration: 40 * time.Second, ScaleDownDelay: 30 * time.Second}
+	if w.harsh {
+		cfg.RegionalCapacity, cfg.PreemptionInterval = 3, 50*time.Second
+	}
+	e, err := New(cfg)
 	if err != nil {
 		w.t.Fatal(err)
 	}
@@ -106,7 +113,11 @@ func (w *usageWorld) do(method, path string, body any) (int, []byte) {
 	if w.seen == nil {
 		w.seen = map[string]int{}
 	}
-	w.seen[fmt.Sprint(method, " ", rec.Code)]++
+	kind := ""
+	if strings.Contains(path, "/jobs/") {
+		kind = " job"
+	}
+	w.seen[fmt.Sprint(method, kind, " ", rec.Code)]++
 	if rec.Code >= 500 {
 		w.t.Fatalf("%s %s: %d %s", method, path, rec.Code, rec.Body)
 	}
@@ -152,14 +163,14 @@ func (w *usageWorld) quota(loc string) (sim.Quota, error) { return w.e.Quota(loc
 // quota), resizes, deletes (some failing), workspace deletes, preemptions, reads, restarts and clock moves,
 // and after every step the counters equal a full recount.
 func TestUsageCountersEqualRecount(t *testing.T) {
-	for _, seed := range []uint64{1, 2, 3} {
-		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) { runUsageProperty(t, seed, 200) })
+	for _, seed := range []uint64{1, 2, 3, 4} {
+		t.Run(fmt.Sprint("seed=", seed), func(t *testing.T) { runUsageProperty(t, seed, 250, seed%2 == 0) })
 	}
 }
 
-func runUsageProperty(t *testing.T, seed uint64, steps int) {
+func runUsageProperty(t *testing.T, seed uint64, steps int, harsh bool) {
 	rng := rand.New(rand.NewPCG(seed, seed))
-	w := &usageWorld{t: t, dir: t.TempDir(), clock: &propClock{now: time.Date(2018, 6, 7, 21, 16, 0, 0, time.UTC)}}
+	w := &usageWorld{t: t, dir: t.TempDir(), clock: &propClock{now: time.Date(2018, 6, 7, 21, 16, 0, 0, time.UTC)}, harsh: harsh}
 	w.open()
 	defer func() { _ = w.e.Close() }()
 	for _, loc := range []string{"eastus", "westus"} {
@@ -177,6 +188,12 @@ func runUsageProperty(t *testing.T, seed uint64, steps int) {
 		}
 	}
 	putWorkspaces()
+	experiments := func() {
+		for ws := range workspaces {
+			w.do("PUT", "/resourcegroups/rg/providers/Microsoft.BatchAI/workspaces/"+ws+"/experiments/exp", nil)
+		}
+	}
+	experiments()
 	sizes := []string{"STANDARD_NC6", "Standard_D2_v2", "Standard_A4", "Standard_NC6s_v3"}
 	cluster := func() string {
 		ws := "wse"
@@ -206,10 +223,23 @@ func runUsageProperty(t *testing.T, seed uint64, steps int) {
 				"vmSize": sizes[rng.IntN(len(sizes))], "vmPriority": prio, "scaleSettings": scale(),
 				"userAccountSettings": map[string]any{"adminUserName": "u", "adminUserPassword": "p4ssw0rd!"},
 			}})
-		case k < 40:
+		case k < 37:
 			op = "resize"
 			w.do("PATCH", cluster(), map[string]any{"properties": map[string]any{"scaleSettings": scale()}})
-		case k < 50:
+		case k < 47:
+			op = "job"
+			path := cluster()
+			ws := path[strings.Index(path, "/workspaces/")+len("/workspaces/"):]
+			ws = ws[:strings.Index(ws, "/")]
+			command := []string{"true", "sleep 30", "exit 3"}[rng.IntN(3)]
+			w.do("PUT", fmt.Sprintf("/resourcegroups/rg/providers/Microsoft.BatchAI/workspaces/%s/experiments/exp/jobs/j%d", ws, rng.IntN(60)),
+				map[string]any{"properties": map[string]any{
+					"cluster":               map[string]any{"id": "/subscriptions/" + w.e.identity.SubscriptionID + path},
+					"nodeCount":             1 + rng.IntN(2),
+					"stdOutErrPathPrefix":   "$AZ_BATCHAI_MOUNT_ROOT/azfiles",
+					"customToolkitSettings": map[string]any{"commandLine": command},
+				}})
+		case k < 55:
 			op = "delete"
 			path := cluster()
 			if rng.IntN(4) == 0 {
@@ -217,22 +247,23 @@ func runUsageProperty(t *testing.T, seed uint64, steps int) {
 				w.e.FailNextOperation(OperationFailure{PathContains: path[strings.LastIndex(path, "/workspaces/"):]})
 			}
 			w.do("DELETE", path, nil)
-		case k < 53:
+		case k < 58:
 			op = "workspace delete"
 			w.do("DELETE", "/resourcegroups/rg/providers/Microsoft.BatchAI/workspaces/wse", nil)
-		case k < 56:
+		case k < 61:
 			op = "workspaces again"
 			putWorkspaces()
-		case k < 64:
+			experiments()
+		case k < 68:
 			op = "preempt"
 			id := "/subscriptions/" + w.e.identity.SubscriptionID + cluster()
 			if _, err := w.e.PreemptLowPriority(id); err != nil && !isNotFound(err) && !strings.Contains(err.Error(), "not found") {
 				t.Fatal(err)
 			}
-		case k < 72:
+		case k < 75:
 			op = "read"
 			w.do("GET", cluster(), nil)
-		case k < 74:
+		case k < 77:
 			op = "restart"
 			if err := w.e.Close(); err != nil {
 				t.Fatal(err)
