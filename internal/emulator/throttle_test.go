@@ -8,19 +8,20 @@ import (
 	"time"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 )
 
 // TestThrottling: with Config.Throttle every ARM answer carries the tokens left in its category's bucket;
 // an empty bucket answers 429 with Retry-After (whole seconds until a token is back) without processing;
 // buckets refill with the emulator's clock; categories are independent; identity endpoints are not metered.
 func TestThrottling(t *testing.T) {
-	clock := &fakeClock{now: time.Date(2018, 6, 7, 21, 16, 0, 0, time.UTC)}
+	clock := emulatortest.NewPausedClock(time.Date(2018, 6, 7, 21, 16, 0, 0, time.UTC))
 	limits := emulator.ThrottleLimits{
 		Reads:   emulator.TokenBucket{Size: 3, RefillPerSecond: 1},
 		Writes:  emulator.TokenBucket{Size: 3, RefillPerSecond: 0.5},
 		Deletes: emulator.TokenBucket{Size: 1, RefillPerSecond: 1},
 	}
-	c := newClient(t, func(cfg *emulator.Config) { cfg.Now, cfg.Throttle = clock.Now, &limits })
+	c := newClient(t, emulatortest.WithClock(clock), func(cfg *emulator.Config) { cfg.Throttle = &limits })
 	emu := c.inst.Emulator
 	c.createGroup("rg") // one write
 	ws := c.ws("rg", "ws") + apiVersion
