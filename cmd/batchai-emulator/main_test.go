@@ -64,10 +64,10 @@ func (s *syncBuffer) String() string {
 
 // start runs the binary on dir and waits until it has printed its exports, then gets a token the way a
 // client would (azidentity against the emulator's authority, trusting its CA file).
-func start(t *testing.T, bin, dir string) *process {
+func start(t *testing.T, bin, dir string, extra ...string) *process {
 	t.Helper()
-	cmd := exec.Command(bin, "--listen", "127.0.0.1:0", "--data", dir, "--provisioning-delay", "50ms",
-		"--retry-after", "20ms", "--operation-delay", "50ms")
+	cmd := exec.Command(bin, append([]string{"--listen", "127.0.0.1:0", "--data", dir, "--provisioning-delay", "50ms",
+		"--operation-delay", "50ms"}, extra...)...)
 	p := &process{cmd: cmd, stderr: &syncBuffer{}, exports: map[string]string{}}
 	cmd.Stderr = p.stderr
 	out, err := cmd.StdoutPipe()
@@ -137,6 +137,13 @@ func start(t *testing.T, bin, dir string) *process {
 
 func (p *process) do(t *testing.T, method, path, body string) int {
 	t.Helper()
+	status, _ := p.doHeader(t, method, path, body)
+	return status
+}
+
+// doHeader is do that also returns the answer's headers.
+func (p *process) doHeader(t *testing.T, method, path, body string) (int, http.Header) {
+	t.Helper()
 	req, _ := http.NewRequest(method, p.info["endpoint"]+path, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+p.token)
 	if body != "" {
@@ -148,7 +155,7 @@ func (p *process) do(t *testing.T, method, path, body string) int {
 	}
 	defer func() { _ = resp.Body.Close() }()
 	_, _ = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode
+	return resp.StatusCode, resp.Header
 }
 
 func (p *process) wsPath(name string) string {

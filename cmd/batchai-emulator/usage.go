@@ -24,7 +24,7 @@ their download URLs are SAS URLs the emulator serves itself under /storage/.
 func usage(fs *flag.FlagSet) func() {
 	return func() {
 		out := fs.Output()
-		_, _ = fmt.Fprintf(out, "Usage: %s [flags]\n\nServes the Batch AI (Microsoft.BatchAI 2018-05-01) ARM emulator over HTTPS.\n\n", fs.Name())
+		_, _ = fmt.Fprint(out, usageHeader)
 		fs.PrintDefaults()
 		_, _ = fmt.Fprint(out, usageConventions)
 	}

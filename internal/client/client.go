@@ -43,7 +43,8 @@ type Options struct {
 	Transport policy.Transporter
 	// PollFrequency applies when the service sends no Retry-After; zero means DefaultPollFrequency.
 	PollFrequency time.Duration
-	// MaxRetries bounds retries of throttled (429) and failed (5xx) requests; zero means 6.
+	// MaxRetries bounds retries of throttled (429), failed (408, 5xx) and unanswered requests; zero means
+	// DefaultMaxRetries.
 	MaxRetries int32
 	// UserAgent is appended to azcore's User-Agent.
 	UserAgent string
@@ -74,10 +75,6 @@ func New(o Options) (*Client, error) {
 	if o.Credential == nil {
 		return nil, errors.New("client: a credential is required")
 	}
-	maxRetries := o.MaxRetries
-	if maxRetries == 0 {
-		maxRetries = 6
-	}
 	logging := o.Logging
 	logging.IncludeBody = false
 	logging.AllowedHeaders = append(logging.AllowedHeaders,
@@ -89,13 +86,7 @@ func New(o Options) (*Client, error) {
 			Cloud: cloud.Configuration{Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
 				cloud.ResourceManager: {Endpoint: o.Endpoint, Audience: o.Audience},
 			}},
-			Retry: policy.RetryOptions{
-				MaxRetries: maxRetries,
-				// No cap: azcore gives up at once when a Retry-After exceeds MaxRetryDelay, and
-				// resource providers have been seen asking for 307 s. The caller's context
-				// deadline (the resource timeout) bounds the wait instead.
-				MaxRetryDelay: -1,
-			},
+			Retry:     RetryOptions(o.MaxRetries),
 			Logging:   logging,
 			Telemetry: policy.TelemetryOptions{ApplicationID: applicationID(o.UserAgent)},
 			Transport: o.Transport,
@@ -200,13 +191,19 @@ type page[T any] struct {
 }
 
 // listAll follows nextLink until the last page. The first request uses method (GET, or POST for
-// listRemoteLoginInformation); every next page is a GET of the absolute nextLink.
+// listRemoteLoginInformation); every next page is a GET of the absolute nextLink. A POST list only reads,
+// so a lost answer (which azcore does not retry for a POST) is simply asked for again.
 func listAll[T any](ctx context.Context, c *Client, method, path string) ([]T, error) {
 	var all []T
 	seen := map[string]bool{}
 	for path != "" {
 		var pg page[T]
-		if _, err := c.do(ctx, method, path, nil, &pg, http.StatusOK); err != nil {
+		err := surviveLostAnswer(ctx, func() error {
+			pg = page[T]{}
+			_, err := c.do(ctx, method, path, nil, &pg, http.StatusOK)
+			return err
+		}, nil)
+		if err != nil {
 			return nil, err
 		}
 		all = append(all, pg.Value...)

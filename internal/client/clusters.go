@@ -21,10 +21,26 @@ func (c *Client) GetCluster(ctx context.Context, id api.ClusterID) (api.Cluster,
 }
 
 // UpdateCluster changes a cluster's scale settings (PATCH). The service answers synchronously;
-// the resize itself then shows as allocationState "resizing".
+// the resize itself then shows as allocationState "resizing". When the answer is lost (azcore does not
+// retry a PATCH whose body arrives truncated), the cluster is read back: if the requested scale settings
+// are in effect that cluster is the result, otherwise the PATCH, which is idempotent, is sent again.
 func (c *Client) UpdateCluster(ctx context.Context, id api.ClusterID, p api.ClusterUpdateParameters) (api.Cluster, error) {
 	var cl api.Cluster
-	_, err := c.do(ctx, http.MethodPatch, escapePath(id.String()), p, &cl, http.StatusOK)
+	err := surviveLostAnswer(ctx, func() error {
+		cl = api.Cluster{}
+		_, err := c.do(ctx, http.MethodPatch, escapePath(id.String()), p, &cl, http.StatusOK)
+		return err
+	}, func() (bool, error) {
+		cur, err := c.GetCluster(ctx, id)
+		if err != nil || cur.Properties == nil || p.Properties == nil {
+			return false, err
+		}
+		if !inEffect(p.Properties.ScaleSettings, cur.Properties.ScaleSettings) {
+			return false, nil
+		}
+		cl = cur
+		return true, nil
+	})
 	return cl, err
 }
 

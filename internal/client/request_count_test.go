@@ -38,11 +38,12 @@ func TestRefreshSendsExactlyNGETs(t *testing.T) {
 	}
 }
 
-// TestCreateClusterRequestCount checks a create against the budget 1 PUT + ≤ ⌈t/RetryAfter⌉+1 polls +
-// 1 GET, where t is the operation's duration, and that nothing else is sent.
+// TestCreateClusterRequestCount checks a create against the budget 1 PUT + ≤ ⌈t/poll⌉+1 polls + 1 GET,
+// where t is the operation's duration and poll the client's own poll frequency (the emulator sends no
+// Retry-After, as the real service did not), and that nothing else is sent.
 func TestCreateClusterRequestCount(t *testing.T) {
-	const opDelay, retryAfter = 300 * time.Millisecond, 100 * time.Millisecond
-	c, inst, ws := benchClient(t, func(cfg *emulator.Config) { cfg.OperationDelay, cfg.RetryAfter = opDelay, retryAfter })
+	const opDelay, poll = 300 * time.Millisecond, 100 * time.Millisecond
+	c, inst, ws := benchClientPolling(t, poll, func(cfg *emulator.Config) { cfg.OperationDelay = opDelay })
 	ctx := t.Context()
 	cnt := newCounter(inst.Emulator)
 	id := api.ClusterID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: "counted"}
@@ -56,7 +57,7 @@ func TestCreateClusterRequestCount(t *testing.T) {
 	}
 	elapsed := time.Since(start)
 	puts, gets, polls := cnt.delta("put"), cnt.delta("get"), cnt.delta("polls")+cnt.delta("polls2")
-	budget := int(math.Ceil(float64(opDelay)/float64(retryAfter))) + 1
+	budget := int(math.Ceil(float64(opDelay)/float64(poll))) + 1
 	t.Logf("create: %d PUT + %d polls + %d GET in %v (poll budget %d)", puts, polls, gets, elapsed.Round(time.Millisecond), budget)
 	if puts != 1 || gets != 1 {
 		t.Errorf("create sent %d PUTs and %d final GETs, want 1 and 1", puts, gets)

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
 
@@ -21,10 +22,24 @@ func (c *Client) GetWorkspace(ctx context.Context, id api.WorkspaceID) (api.Work
 	return ws, err
 }
 
-// UpdateWorkspace replaces a workspace's tags (PATCH, synchronous).
+// UpdateWorkspace replaces a workspace's tags (PATCH, synchronous). When the answer is lost, the
+// workspace is read back and is the result if it has the requested tags; otherwise the PATCH is sent
+// again.
 func (c *Client) UpdateWorkspace(ctx context.Context, id api.WorkspaceID, p api.WorkspaceUpdateParameters) (api.Workspace, error) {
 	var ws api.Workspace
-	_, err := c.do(ctx, http.MethodPatch, escapePath(id.String()), p, &ws, http.StatusOK)
+	err := surviveLostAnswer(ctx, func() error {
+		ws = api.Workspace{}
+		_, err := c.do(ctx, http.MethodPatch, escapePath(id.String()), p, &ws, http.StatusOK)
+		return err
+	}, func() (bool, error) {
+		cur, err := c.GetWorkspace(ctx, id)
+		// An empty tag map is omitted from the body, which the service reads as "leave the tags alone".
+		if err != nil || (len(p.Tags) > 0 && !maps.Equal(p.Tags, cur.Tags)) {
+			return false, err
+		}
+		ws = cur
+		return true, nil
+	})
 	return ws, err
 }
 

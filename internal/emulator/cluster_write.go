@@ -68,13 +68,15 @@ func (e *Emulator) putCluster(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		others, err := t.clustersIn(ws.Location)
+		others, err := t.usage(ws.Location)
 		if err != nil {
 			return err
 		}
-		others = without(others, id)
+		if existing != nil {
+			others.Sub(existing.Sim.Tally()) // a failed cluster provisioned again
+		}
 		var quotaFailure *failure
-		if serr := sim.CheckCreate(q, others, props); serr != nil {
+		if serr := sim.CheckCreateOf(q, others, props); serr != nil {
 			quotaFailure = &failure{Status: serr.Status, Body: *serr.CloudError().Error}
 		}
 		op, err := t.startOperation(opCreateCluster, ws.Location, id, quotaFailure)
@@ -99,7 +101,7 @@ func (e *Emulator) putCluster(w http.ResponseWriter, r *http.Request) {
 			c.failLater(op.Failure, op.DoneAt, t.now)
 		}
 		c.touch(t.now)
-		e.startLag(id)
+		t.startLag(id)
 		rep = e.accepted(op)
 		return t.saveCluster(c)
 	})
@@ -116,6 +118,7 @@ func (e *Emulator) reputCluster(t *txn, c *clusterRecord, p api.ClusterBasePrope
 			return nil, err
 		}
 	}
+	t.startLag(c.Sim.ID)
 	return c.reply(http.StatusOK, t.now), nil
 }
 
@@ -146,11 +149,12 @@ func (e *Emulator) resize(t *txn, c *clusterRecord, s api.ScaleSettings) error {
 	if err != nil {
 		return err
 	}
-	others, err := t.clustersIn(c.Location)
+	others, err := t.usage(c.Location)
 	if err != nil {
 		return err
 	}
-	if serr := c.Sim.CheckResize(q, others, s); serr != nil {
+	others.Sub(c.Sim.Tally())
+	if serr := c.Sim.CheckResizeOf(q, others, s); serr != nil {
 		return fromSim(serr)
 	}
 	if serr := c.Sim.Resize(s, t.now, e.simConfig()); serr != nil {
@@ -188,6 +192,7 @@ func (e *Emulator) patchCluster(w http.ResponseWriter, r *http.Request) {
 		if err := e.resize(t, c, *body.Properties.ScaleSettings); err != nil {
 			return err
 		}
+		t.startLag(c.Sim.ID)
 		rep = c.reply(http.StatusOK, t.now)
 		return nil
 	})
@@ -244,15 +249,4 @@ func nodeKey(prefix, nodeID string, index int) string {
 		}
 	}
 	return fmt.Sprintf("%012d", index)
-}
-
-// without drops the cluster with the given ID from a list.
-func without(clusters []*sim.Cluster, id string) []*sim.Cluster {
-	out := clusters[:0:0]
-	for _, c := range clusters {
-		if !strings.EqualFold(c.ID, id) {
-			out = append(out, c)
-		}
-	}
-	return out
 }

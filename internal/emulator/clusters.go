@@ -146,27 +146,27 @@ func (c *clusterRecord) attachedJob(id string) *jobRecord {
 // is due is applied, a finished deletion removes it (ClusterNotFound), and node and job progress is
 // advanced and persisted.
 func (t *txn) cluster(ws *workspaceRecord, name string) (*clusterRecord, error) {
+	return t.clusterByKey(ws.ID + "/clusters/" + name)
+}
+
+// clusterByKey is cluster for a record's store key (its ARM ID).
+func (t *txn) clusterByKey(key string) (*clusterRecord, error) {
 	var c clusterRecord
-	found, err := t.get(bucketClusters, ws.ID+"/clusters/"+name, &c)
+	found, err := t.get(bucketClusters, key, &c)
 	if err != nil {
 		return nil, err
 	}
 	if !found {
-		return nil, errNotFound("ClusterNotFound", "cluster", name)
+		return nil, errNotFound("ClusterNotFound", "cluster", key[strings.LastIndex(key, "/")+1:])
 	}
-	cfg := t.e.simConfig()
-	if c.gone(t.now, cfg) && c.Pending == nil {
-		return nil, t.firstErr(t.del(bucketClusters, c.Sim.ID), errNotFound("ClusterNotFound", "cluster", name))
-	}
-	if err := t.attachJobs(&c); err != nil {
+	gone, changed, err := t.settleCluster(&c)
+	if err != nil {
 		return nil, err
 	}
-	before, _ := json.Marshal(c.Sim)
-	if c.Pending != nil && !t.now.Before(c.PendingAt) {
-		c.fail(c.Pending, t.now)
+	if gone {
+		return nil, t.firstErr(t.del(bucketClusters, c.Sim.ID), errNotFound("ClusterNotFound", "cluster", c.Sim.Name))
 	}
-	c.Sim.Advance(t.now, cfg)
-	if after, _ := json.Marshal(c.Sim); !bytes.Equal(before, after) {
+	if changed {
 		c.touch(t.now)
 		if err := t.put(bucketClusters, c.Sim.ID, &c); err != nil {
 			return nil, err
@@ -185,6 +185,27 @@ func (t *txn) clusterByID(id string) (*clusterRecord, error) {
 		return nil, errNotFound("ClusterNotFound", "cluster", cid.Name)
 	}
 	return t.clusterPath(cid.ResourceGroup, cid.Workspace, cid.Name)
+}
+
+// settleCluster brings a loaded cluster to t.now in memory, the one rule every reader follows: a finished
+// deletion means the cluster is gone; otherwise its active jobs are attached (auto-scale follows them), a
+// failure that is due is applied, and node and job progress advanced. It reports whether the cluster is
+// gone and whether its record changed (and must be saved, with saveJobsOf for the jobs).
+func (t *txn) settleCluster(c *clusterRecord) (gone, changed bool, err error) {
+	cfg := t.e.simConfig()
+	if c.gone(t.now, cfg) && c.Pending == nil {
+		return true, false, nil
+	}
+	if err := t.attachJobs(c); err != nil {
+		return false, false, err
+	}
+	before, _ := json.Marshal(c.Sim)
+	if c.Pending != nil && !t.now.Before(c.PendingAt) {
+		c.fail(c.Pending, t.now)
+	}
+	c.Sim.Advance(t.now, cfg)
+	after, _ := json.Marshal(c.Sim)
+	return false, !bytes.Equal(before, after), nil
 }
 
 // firstErr returns the first non-nil error.
@@ -206,31 +227,9 @@ func (t *txn) clusterPath(group, workspace, name string) (*clusterRecord, error)
 	return t.cluster(ws, name)
 }
 
-// clustersIn returns every cluster of the subscription in a location, advanced to t.now (not persisted):
-// what quota is counted against.
-func (t *txn) clustersIn(location string) ([]*sim.Cluster, error) {
-	all, err := t.clustersUnder("/subscriptions/" + t.e.identity.SubscriptionID)
-	if err != nil {
-		return nil, err
-	}
-	cfg := t.e.simConfig()
-	var out []*sim.Cluster
-	for _, c := range all {
-		if c.Location != location || c.gone(t.now, cfg) {
-			continue
-		}
-		if err := t.attachJobs(c); err != nil { // auto-scale follows the jobs: count what they make it hold
-			return nil, err
-		}
-		c.Sim.Advance(t.now, cfg)
-		out = append(out, &c.Sim)
-	}
-	return out, nil
-}
-
-// quota is the subscription's quota in a location: as set with SetQuota, or sim's default.
+// quota is the subscription's quota in a location: as set with SetQuota, or the configured default.
 func (t *txn) quota(location string) (sim.Quota, error) {
-	q := sim.DefaultQuota()
+	q := t.e.defaultQuota()
 	if _, err := t.get(bucketQuotas, location, &q); err != nil {
 		return q, err
 	}

@@ -142,13 +142,14 @@ func (e *Emulator) putExperiment(w http.ResponseWriter, r *http.Request) {
 			return errBeingDeleted("experiment", x.Name)
 		case err == nil:
 			rep = x.reply(http.StatusOK)
+			t.startLag(x.ID)
 			return nil
 		case !isNotFound(err):
 			return err
 		}
 		x = &experimentRecord{ID: ws.ID + "/experiments/" + name, Name: name, Location: ws.Location, Created: t.now}
 		x.setState(api.ProvisioningStateSucceeded, t.now)
-		e.startLag(x.ID)
+		t.startLag(x.ID)
 		rep = x.reply(http.StatusOK)
 		return t.put(bucketExperiments, x.ID, x)
 	})

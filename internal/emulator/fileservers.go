@@ -174,6 +174,7 @@ func (e *Emulator) putFileServer(w http.ResponseWriter, r *http.Request) {
 				return serr
 			}
 			rep = existing.reply(http.StatusOK)
+			t.startLag(existing.ID)
 			return nil
 		case !isNotFound(err):
 			return err
@@ -199,7 +200,7 @@ func (e *Emulator) putFileServer(w http.ResponseWriter, r *http.Request) {
 			fs.GenSubnet = true
 		}
 		fs.setState(api.ProvisioningStateCreating, t.now)
-		e.startLag(id)
+		t.startLag(id)
 		rep = e.accepted(op)
 		return t.put(bucketFileServers, fs.ID, fs)
 	})

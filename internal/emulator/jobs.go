@@ -147,6 +147,7 @@ func (e *Emulator) putJob(w http.ResponseWriter, r *http.Request) {
 				return fromSim(serr)
 			}
 			rep = existing.reply(http.StatusOK, t.now)
+			t.startLag(existing.Sim.ID)
 			return nil
 		case !isNotFound(err):
 			return err
@@ -175,7 +176,7 @@ func (e *Emulator) putJob(w http.ResponseWriter, r *http.Request) {
 		// Attach the new job to its cluster (which may start it at once when the operation has no delay).
 		c.Sim.SubmitJob(&j.Sim, t.now, t.e.simConfig())
 		c.jobs, c.jobsSaved = append(c.jobs, j), append(c.jobsSaved, nil)
-		e.startLag(id)
+		t.startLag(id)
 		rep = e.accepted(op)
 		return t.saveCluster(c)
 	})

@@ -156,7 +156,8 @@ func (e *Emulator) operationPath(op *operation, kind string) string {
 }
 
 // accepted is the 202 of a long-running operation: an empty body, Azure-AsyncOperation (operationresults)
-// and Location (operationstatuses) as real traffic had them, and a polling hint.
+// and Location (operationstatuses) as real traffic had them, and a polling hint only when Config.RetryAfter
+// asks for one.
 func (e *Emulator) accepted(op *operation) *reply {
 	rep := newReply(http.StatusAccepted, nil)
 	q := "?api-version=" + url.QueryEscape(api.APIVersion)
@@ -171,11 +172,17 @@ func (e *Emulator) accepted(op *operation) *reply {
 	return rep
 }
 
-// retryHint sets Retry-After in whole seconds (at least 1, as ARM requires an integer) and, when the
-// configured delay is shorter, retry-after-ms, which azcore reads first; so tests poll fast while clients
-// that only know Retry-After still work.
-func (e *Emulator) retryHint(h http.Header) { retryHint(h, e.cfg.RetryAfter) }
+// retryHint adds Config.RetryAfter's polling hint to an operation's answer, or nothing when it is zero (the
+// default): recorded Batch AI traffic had no Retry-After on operations, so clients paced themselves.
+func (e *Emulator) retryHint(h http.Header) {
+	if e.cfg.RetryAfter > 0 {
+		retryHint(h, e.cfg.RetryAfter)
+	}
+}
 
+// retryHint sets Retry-After in whole seconds (at least 1, as ARM requires an integer) and, when d is
+// shorter than a second, retry-after-ms, which azcore reads first; so a client can be asked to come back
+// sooner than ARM's granularity allows while clients that only know Retry-After still work.
 func retryHint(h http.Header, d time.Duration) {
 	h.Set("Retry-After", strconv.Itoa(max(1, int(math.Ceil(d.Seconds())))))
 	if d < time.Second {

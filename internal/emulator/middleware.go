@@ -62,6 +62,7 @@ func (e *Emulator) withCommon(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 
 		e.countRequest(r)
+		fault := e.takeFault(r)
 		w := &statusWriter{ResponseWriter: rw}
 		defer func() {
 			if v := recover(); v != nil {
@@ -74,12 +75,16 @@ func (e *Emulator) withCommon(next http.Handler) http.Handler {
 					writeError(w, internalError())
 				}
 			}
-			e.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method), slog.String("path", r.URL.Path),
+			attrs := []slog.Attr{slog.String("method", r.Method), slog.String("path", r.URL.Path),
 				slog.Int("status", w.status), slog.Duration("duration", time.Since(start)),
-				slog.String("request_id", reqID))
+				slog.String("request_id", reqID)}
+			if fault != nil {
+				attrs = append(attrs, slog.String("fault", string(fault.kind)))
+			}
+			e.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
 		}()
-		if e.injectFault(w, r) {
+		if fault != nil {
+			e.serveFault(w, r, fault, next)
 			return
 		}
 		next.ServeHTTP(w, r)

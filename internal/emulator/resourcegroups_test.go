@@ -100,7 +100,7 @@ func TestResourceGroupDeleteCascades(t *testing.T) {
 
 	r := c.must(202, "DELETE", c.rg("doomed")+rgVersion, nil)
 	loc := r.header.Get("Location")
-	if !strings.HasPrefix(loc, c.inst.Endpoint+c.sub()+"/operationresults/") || r.header.Get("Retry-After") == "" {
+	if !strings.HasPrefix(loc, c.inst.Endpoint+c.sub()+"/operationresults/") || r.header.Get("Retry-After") != "" {
 		t.Fatalf("delete headers: %v", r.header)
 	}
 	var g api.ResourceGroup

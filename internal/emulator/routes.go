@@ -106,6 +106,10 @@ func newRoute(pattern string, v apiVersions, typeName string, m map[string]http.
 // serveARM routes an authenticated ARM request: 404 for unknown paths, 405 for unsupported methods, 400
 // for a missing or unsupported api-version, then the handler.
 func (e *Emulator) serveARM(w http.ResponseWriter, r *http.Request) {
+	if ae := e.meter(w, r); ae != nil {
+		writeError(w, ae)
+		return
+	}
 	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	for _, rt := range e.routeTable() {
 		vals, ok := rt.match(segs)

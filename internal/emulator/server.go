@@ -32,7 +32,6 @@ const (
 	DefaultProvisioningDelay = 5 * time.Second
 	DefaultAllocationDelay   = time.Second
 	DefaultOperationDelay    = 2 * time.Second
-	DefaultRetryAfter        = time.Second
 	DefaultJobDuration       = 10 * time.Second
 	// DefaultFileServerDelay: recorded file-server creates stayed InProgress for about 3 min 45 s.
 	DefaultFileServerDelay = 4 * time.Minute
@@ -46,6 +45,10 @@ const (
 	tlsDir  = "tls"
 	authDir = "auth"
 )
+
+// DefaultRetryAfter is none: recorded Batch AI traffic had no Retry-After on cluster, file-server and job
+// operations (batchai-api-notes.md 1.4), so clients must pace their polling themselves.
+const DefaultRetryAfter time.Duration = 0
 
 // Config configures an Emulator. Only DataDir is required.
 type Config struct {
@@ -78,8 +81,10 @@ type Config struct {
 	// ScaleDownDelay is how long an auto-scale cluster keeps nodes its jobs no longer need before it shrinks
 	// toward minimumNodeCount (the service re-evaluated auto-scale every few minutes; tests shorten it).
 	ScaleDownDelay time.Duration
-	// RetryAfter is the polling hint sent with 202 responses: Retry-After in whole seconds (at least 1), plus
-	// retry-after-ms when it is under a second, which azcore prefers.
+	// RetryAfter, when positive, adds a polling hint to every long-running operation's 202 and InProgress
+	// polls (workspaces, clusters, file servers, resource groups): Retry-After in whole seconds (at least 1),
+	// plus retry-after-ms when it is under a second, which azcore prefers. Zero or negative (the default)
+	// sends none, as the real service did; clients then poll at their own frequency.
 	RetryAfter time.Duration
 	// PageSize bounds every list page; lists with more items answer a nextLink. Tests lower it to exercise
 	// paging.
@@ -92,14 +97,39 @@ type Config struct {
 	// cluster then allocates a replacement, and a job running on the node is requeued); 0 (the default)
 	// means never. PreemptLowPriority preempts on demand.
 	PreemptionInterval time.Duration
-	// ConsistencyLag makes GET of a newly created cluster or file server answer 404 for that many reads, as
-	// ARM's eventual consistency sometimes does right after a create. Zero (the default) disables it.
+	// ConsistencyLag, when positive, makes the next ConsistencyLag GETs of a workspace, cluster, file
+	// server, experiment or job that was just created or changed (PUT, PATCH) answer 404 with its NotFound
+	// code, as ARM's replication lag sometimes did right after a write; lists and polls are not affected
+	// (lag.go has the whole rule). Zero (the default) disables it.
 	ConsistencyLag int
+	// FaultRate, when positive, turns on the random fault mode for chaos tests: each ARM request
+	// independently gets, with this probability (0 to 1), one of the FaultKinds (chaos.go has the rule and
+	// the mix). Zero (the default) injects nothing.
+	FaultRate float64
+	// FaultSeed seeds the random fault mode: a seed and a request sequence always give the same faults.
+	FaultSeed int64
+	// FaultKinds are the random fault mode's kinds; empty means DefaultFaultKinds (all but FaultStatus).
+	FaultKinds []FaultKind
+	// Throttle, when set, meters ARM requests per subscription and principal with these token buckets and
+	// answers 429 with Retry-After when one is empty (throttle.go); ARMThrottleLimits are ARM's own. Nil
+	// (the default) means no throttling.
+	Throttle *ThrottleLimits
 	// Locations are the regions where Batch AI workspaces can be created (lower-case, no spaces).
 	Locations []string
 	// DefaultResourceGroup is created (in DefaultLocation) on start if missing, so a fresh emulator is usable.
 	DefaultResourceGroup string
 	DefaultLocation      string
+	// ResourceGroups are more groups to create on start if missing (an empty Location means
+	// DefaultLocation), such as the names a configuration or the docs use. A group that exists in another
+	// location is an error.
+	ResourceGroups []ResourceGroup
+	// ClusterQuota, DedicatedCoreQuota and LowPriorityCoreQuota are every location's Batch AI quota: the
+	// number of clusters and the regional dedicated and low-priority vCPUs. Zero keeps the default (20
+	// clusters, 48 and 48 vCPUs: sim.DefaultQuota); negative means none. SetQuota overrides them per
+	// location.
+	ClusterQuota         int
+	DedicatedCoreQuota   int
+	LowPriorityCoreQuota int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives one line per request (never bodies or tokens) and recovered panics; nil discards.
@@ -125,9 +155,7 @@ func (c Config) withDefaults() Config {
 	if c.ScaleDownDelay == 0 {
 		c.ScaleDownDelay = DefaultScaleDownDelay
 	}
-	if c.RetryAfter <= 0 {
-		c.RetryAfter = DefaultRetryAfter
-	}
+	c.RetryAfter = max(c.RetryAfter, 0)
 	if c.PageSize <= 0 || c.PageSize > DefaultPageSize {
 		c.PageSize = DefaultPageSize
 	}
@@ -167,6 +195,10 @@ type Emulator struct {
 	failNext          []OperationFailure
 	counts            map[string]int // "METHOD path" (lower-case path) -> requests seen
 	lag               map[string]int // lower-case resource ID -> 404s still to answer
+	lagReads          int            // Config.ConsistencyLag, changed by SetConsistencyLag
+	faultCounts       map[FaultKind]int
+	chaos             *chaos // nil: no random faults
+	throttle          *throttler
 
 	// signingKey signs download URLs (storage.go); set once in New.
 	signingKey []byte
@@ -189,13 +221,24 @@ func New(cfg Config) (*Emulator, error) {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	cfg.DataDir = dir
+	ch, err := newChaos(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	if cfg.Throttle != nil {
+		if err := cfg.Throttle.check(); err != nil {
+			return nil, fmt.Errorf("emulator: %w", err)
+		}
+	}
 	// The store first: its file lock guarantees one emulator per directory before anything else is written.
 	st, err := store.Open(filepath.Join(dir, DatabaseFile))
 	if err != nil {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	e := &Emulator{cfg: cfg, store: st, provisioningDelay: cfg.ProvisioningDelay,
-		counts: map[string]int{}, lag: map[string]int{}}
+		counts: map[string]int{}, lag: map[string]int{}, lagReads: max(cfg.ConsistencyLag, 0),
+		faultCounts: map[FaultKind]int{}}
+	e.chaos, e.throttle = ch, newThrottler(cfg.Throttle)
 	if e.identity, err = auth.LoadOrCreateIdentity(filepath.Join(dir, authDir)); err != nil {
 		_ = st.Close()
 		return nil, fmt.Errorf("emulator: %w", err)
@@ -218,6 +261,10 @@ func New(cfg Config) (*Emulator, error) {
 		return nil, fmt.Errorf("emulator: %w", err)
 	}
 	if err := e.loadSigningKey(); err != nil {
+		_ = st.Close()
+		return nil, fmt.Errorf("emulator: %w", err)
+	}
+	if err := e.prepareState(); err != nil {
 		_ = st.Close()
 		return nil, fmt.Errorf("emulator: %w", err)
 	}

@@ -34,6 +34,9 @@ type txn struct {
 	e        *Emulator
 	writable bool
 	now      time.Time
+	// afterCommit runs once the write transaction has committed (and not at all if it fails): effects
+	// outside the store, such as arming a consistency lag, must not outlive a rolled-back write.
+	afterCommit []func()
 }
 
 // write is called before any change; in the read-only attempt it aborts it so the request is retried in
@@ -45,18 +48,37 @@ func (t *txn) write() error {
 	return nil
 }
 
+// put stores a record. A cluster record also updates the usage counters (usage_index.go).
 func (t *txn) put(bucket, key string, v any) error {
 	if err := t.write(); err != nil {
 		return err
 	}
-	return t.Put(bucket, strings.ToLower(key), v)
+	if err := t.Put(bucket, strings.ToLower(key), v); err != nil {
+		return err
+	}
+	switch bucket {
+	case bucketClusters:
+		return t.indexCluster(key, v)
+	case bucketJobs:
+		if j, ok := v.(*jobRecord); ok {
+			return t.usageDue(j.Sim.ClusterID())
+		}
+	}
+	return nil
 }
 
+// del deletes a record. A cluster record also leaves the usage counters.
 func (t *txn) del(bucket, key string) error {
 	if err := t.write(); err != nil {
 		return err
 	}
-	return t.Delete(bucket, strings.ToLower(key))
+	if err := t.Delete(bucket, strings.ToLower(key)); err != nil {
+		return err
+	}
+	if bucket == bucketClusters {
+		return t.unindexCluster(key)
+	}
+	return nil
 }
 
 func (t *txn) get(bucket, key string, v any) (bool, error) {
@@ -77,7 +99,17 @@ func (e *Emulator) read(fn func(t *txn) error) error {
 // update runs fn in one write transaction: either everything it wrote is committed (and fsynced) or
 // nothing is.
 func (e *Emulator) update(now time.Time, fn func(t *txn) error) error {
-	return e.store.Update(func(tx *store.Tx) error { return fn(&txn{Tx: tx, e: e, writable: true, now: now}) })
+	var t *txn
+	err := e.store.Update(func(tx *store.Tx) error {
+		t = &txn{Tx: tx, e: e, writable: true, now: now}
+		return fn(t)
+	})
+	if err == nil && t != nil {
+		for _, f := range t.afterCommit {
+			f()
+		}
+	}
+	return err
 }
 
 // mutate is update at the current time.

@@ -39,7 +39,8 @@ func (e *Emulator) listOperations(w http.ResponseWriter, r *http.Request) {
 }
 
 // listUsages serves the quota of a location with what the subscription's clusters there hold
-// (sim.Usages: cluster count, regional and per-family vCPUs, dedicated then low priority).
+// (sim.UsagesOf: cluster count, regional and per-family vCPUs, dedicated then low priority), from the
+// usage counters (usage_index.go) rather than a recount.
 func (e *Emulator) listUsages(w http.ResponseWriter, r *http.Request) {
 	p, ae := e.parsePage(r)
 	if ae != nil {
@@ -58,11 +59,11 @@ func (e *Emulator) listUsages(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		clusters, err := t.clustersIn(loc)
+		held, err := t.usage(loc)
 		if err != nil {
 			return err
 		}
-		usages := sim.Usages(q, clusters)
+		usages := sim.UsagesOf(q, held)
 		keys := make([]string, len(usages))
 		values := make([]any, len(usages))
 		for i, u := range usages {

@@ -117,9 +117,14 @@ func (t *txn) liveWorkspace(group, name string) (*groupRecord, *workspaceRecord,
 }
 
 func (e *Emulator) getWorkspace(w http.ResponseWriter, r *http.Request) {
+	group, name := r.PathValue("resourceGroupName"), r.PathValue("workspaceName")
+	if e.lagging(e.groupID(group) + "/providers/" + api.ProviderNamespace + "/workspaces/" + name) {
+		e.respond(w, r, nil, errNotFound("WorkspaceNotFound", "workspace", name))
+		return
+	}
 	var rep *reply
 	err := e.read(func(t *txn) error {
-		ws, err := t.workspacePath(r.PathValue("resourceGroupName"), r.PathValue("workspaceName"))
+		ws, err := t.workspacePath(group, name)
 		if err != nil {
 			return err
 		}
@@ -175,6 +180,7 @@ func (e *Emulator) putWorkspace(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		rep = ws.reply(http.StatusOK)
+		t.startLag(ws.ID)
 		return t.put(bucketWorkspaces, ws.ID, ws)
 	})
 	e.respond(w, r, rep, err)
@@ -220,6 +226,7 @@ func (e *Emulator) patchWorkspace(w http.ResponseWriter, r *http.Request) {
 		}
 		ws.touch(t.now)
 		rep = ws.reply(http.StatusOK)
+		t.startLag(ws.ID)
 		return t.put(bucketWorkspaces, ws.ID, ws)
 	})
 	e.respond(w, r, rep, err)

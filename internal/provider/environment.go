@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -13,6 +12,10 @@ import (
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/cloud"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/policy"
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/runtime"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 )
 
 // cloudEndpoints are the three URLs the provider needs from an Azure cloud.
@@ -115,7 +118,9 @@ func metadataURL(host string) (string, error) {
 	return "https://" + h + "/metadata/endpoints?api-version=" + metadataAPIVersion, nil
 }
 
-// fetchMetadata downloads and decodes the metadata document.
+// fetchMetadata downloads and decodes the metadata document. It retries like every ARM call (transient
+// statuses, lost answers, Retry-After; client.RetryOptions), all within metadataTimeout: one 503 from the
+// metadata host must not fail the whole plan.
 func fetchMetadata(ctx context.Context, hc *http.Client, host string) ([]metadataEnvironment, error) {
 	u, err := metadataURL(host)
 	if err != nil {
@@ -123,17 +128,18 @@ func fetchMetadata(ctx context.Context, hc *http.Client, host string) ([]metadat
 	}
 	ctx, cancel := context.WithTimeout(ctx, metadataTimeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	pl := runtime.NewPipeline("terraform-provider-batchai/metadata", "v1", runtime.PipelineOptions{},
+		&policy.ClientOptions{Transport: hc, Retry: client.RetryOptions(0)})
+	req, err := runtime.NewRequest(ctx, http.MethodGet, u)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := hc.Do(req)
+	req.Raw().Header.Set("Accept", "application/json")
+	resp, err := pl.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("retrieving the cloud metadata from %s: %w", u, err)
 	}
-	defer func() { _ = resp.Body.Close() }()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	body, err := runtime.Payload(resp)
 	if err != nil {
 		return nil, fmt.Errorf("reading the cloud metadata from %s: %w", u, err)
 	}

@@ -9,6 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 )
 
 // metadataArray is the shape ARM serves at /metadata/endpoints?api-version=2022-09-01 (trimmed).
@@ -167,5 +172,38 @@ func TestResolveEndpoints_metadataHostWithCABundle(t *testing.T) {
 	s.MetadataHost = host + "/nope"
 	if _, err := resolveEndpoints(context.Background(), s, hc); err == nil {
 		t.Error("expected an error for a host with a path")
+	}
+}
+
+// TestFetchMetadata_retries: metadata discovery retries like every other call: a 503, a reset connection or
+// an answer cut short on /metadata/endpoints is retried, and only a failure that outlasts the retries fails
+// the plan, naming the URL and the status.
+func TestFetchMetadata_retries(t *testing.T) {
+	t.Parallel()
+	inst := emulatortest.Start(t)
+	host := inst.MetadataHost
+	for _, f := range []emulator.Fault{
+		{PathContains: "/metadata/endpoints", Status: 503},
+		{PathContains: "/metadata/endpoints", Kind: emulator.FaultReset},
+		{PathContains: "/metadata/endpoints", Kind: emulator.FaultTruncate},
+		{PathContains: "/metadata/endpoints", Statuses: []int{500, 502, 504}, RetryAfter: time.Millisecond},
+	} {
+		before := inst.Emulator.RequestCount("GET", "/metadata/endpoints")
+		inst.Emulator.InjectFault(f)
+		envs, err := fetchMetadata(t.Context(), inst.HTTPClient(), host)
+		if err != nil || len(envs) != 1 || strings.TrimSuffix(envs[0].ResourceManager, "/") != inst.Endpoint {
+			t.Errorf("after %+v: %+v %v", f, envs, err)
+		}
+		if n, want := inst.Emulator.RequestCount("GET", "/metadata/endpoints")-before, 1+max(1, len(f.Statuses)); n != want {
+			t.Errorf("after %+v: %d requests, want %d", f, n, want)
+		}
+	}
+	inst.Emulator.InjectFault(emulator.Fault{PathContains: "/metadata/endpoints", Status: 503, RetryAfter: time.Millisecond, Times: -1})
+	_, err := fetchMetadata(t.Context(), inst.HTTPClient(), host)
+	if err == nil || !strings.Contains(err.Error(), "/metadata/endpoints") || !strings.Contains(err.Error(), "503") {
+		t.Errorf("a metadata host that never recovers: %v", err)
+	}
+	if n := inst.Emulator.FaultCounts()[emulator.FaultServerError]; n != 1+3+1+client.DefaultMaxRetries {
+		t.Errorf("%d server errors injected, want %d", n, 1+3+1+client.DefaultMaxRetries)
 	}
 }

@@ -41,11 +41,19 @@ func (e *env) pollURL(r *resp, header, kind string) (string, string) {
 	return raw, m[1]
 }
 
-// retryAfter checks the polling hint ARM defines (Retry-After: an integer number of seconds) and returns how long
-// to wait, preferring the finer retry-after-ms when present.
+// clientPollInterval is how often these pollers poll when an answer carries no Retry-After: recorded Batch AI
+// traffic had none on operations (and neither does the emulator by default), so a client paces itself.
+const clientPollInterval = 20 * time.Millisecond
+
+// retryAfter checks the polling hint ARM defines when one is sent (Retry-After: an integer number of seconds) and
+// returns how long to wait: the finer retry-after-ms when present, else Retry-After, else the client's own
+// interval.
 func (e *env) retryAfter(r *resp) time.Duration {
 	e.t.Helper()
 	ra := r.header.Get("Retry-After")
+	if ra == "" && r.header.Get("retry-after-ms") == "" {
+		return clientPollInterval
+	}
 	secs, err := strconv.Atoi(ra)
 	if err != nil || secs < 0 {
 		e.t.Errorf("%s %s: %d with Retry-After %q, want an integer number of seconds", r.method, r.url, r.status, ra)
@@ -215,6 +223,32 @@ func TestLROClusterCreateWithAsyncOperationPoller(t *testing.T) {
 	again := e.do("GET", asyncURL, nil).want(t, 200)
 	if str(again.body, "status") != "Succeeded" || str(again.body, "endTime") != str(res.final, "endTime") {
 		t.Errorf("a finished operation changed: %v then %v", res.final, again.body)
+	}
+}
+
+// TestLRORetryAfterAsRecorded: by default no operation answer carries a polling hint (recorded traffic had no
+// Retry-After on cluster, file-server and job operations); a configured RetryAfter adds an integer Retry-After to
+// the 202 and to every InProgress poll of both URLs.
+func TestLRORetryAfterAsRecorded(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name        string
+		retryAfter  time.Duration
+		wantSeconds string
+	}{{"default", 0, ""}, {"configured", 3 * time.Second, "3"}} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, func(c *emulator.Config) { c.OperationDelay, c.RetryAfter = time.Hour, tc.retryAfter })
+			e.putWorkspace(exampleRG, "ws")
+			r := e.do("PUT", e.cluster(exampleRG, "ws", "c1")+v, minimalCluster(t, e)).want(t, 202)
+			answers := []*resp{r, e.do("GET", r.header.Get("Azure-AsyncOperation"), nil).want(t, 200),
+				e.do("GET", r.header.Get("Location"), nil).want(t, 202)}
+			for _, a := range answers {
+				if got := a.header.Get("Retry-After"); got != tc.wantSeconds || a.header.Get("retry-after-ms") != "" {
+					t.Errorf("%s %s: %d with Retry-After %q and retry-after-ms %q, want %q and none", a.method, a.url,
+						a.status, got, a.header.Get("retry-after-ms"), tc.wantSeconds)
+				}
+			}
+		})
 	}
 }
 

@@ -27,7 +27,6 @@ const (
 	ProvisioningDelay = 50 * time.Millisecond
 	AllocationDelay   = 10 * time.Millisecond
 	OperationDelay    = 50 * time.Millisecond
-	RetryAfter        = 20 * time.Millisecond
 	JobDuration       = 100 * time.Millisecond
 	FileServerDelay   = 50 * time.Millisecond
 )
@@ -36,6 +35,11 @@ const (
 // listener and every connection at once, so this only runs out when shutdown is broken; the test then fails
 // with every goroutine's stack instead of hanging until go test's -timeout.
 const ShutdownTimeout = 10 * time.Second
+
+// PollFrequency is the poll interval to give clients in tests. The test emulator, like the real service
+// and the emulator's default, sends no Retry-After with its operations, so a client's own poll frequency
+// paces every wait and is what tests exercise.
+const PollFrequency = 10 * time.Millisecond
 
 // Instance is a running emulator and everything needed to talk to it.
 type Instance struct {
@@ -56,7 +60,6 @@ func Start(t testing.TB, opts ...func(*emulator.Config)) *Instance {
 		ProvisioningDelay: ProvisioningDelay,
 		AllocationDelay:   AllocationDelay,
 		OperationDelay:    OperationDelay,
-		RetryAfter:        RetryAfter,
 		JobDuration:       JobDuration,
 		FileServerDelay:   FileServerDelay,
 	}

@@ -75,28 +75,14 @@ func (q Quota) limits(priority, family string) (regional, fam int) {
 	return regional, regional
 }
 
-// used sums the vCPUs (see Cluster.VCPUs) the clusters hold under a priority: in total and in
-// one family.
-func used(clusters []*Cluster, priority, family string) (total, inFamily int) {
-	for _, c := range clusters {
-		d, lp := c.VCPUs()
-		n := d
-		if priority == api.VMPriorityLowPriority {
-			n = lp
-		}
-		total += n
-		if s, err := LookupVMSize(api.Deref(c.Props.VMSize)); err == nil && s.Family == family {
-			inFamily += n
-		}
-	}
-	return total, inFamily
-}
-
 // Usages lists the quota lines of a location like examples/ListUsages.json: "Clusters", the
 // dedicated regional total and each family, then the same for low priority. currentValue is the
 // number of clusters given, and for vCPUs what they hold or are allocating (Cluster.VCPUs), so a
 // cluster counts from the moment its resize is accepted until its last node has left.
-func Usages(q Quota, clusters []*Cluster) []api.Usage {
+func Usages(q Quota, clusters []*Cluster) []api.Usage { return UsagesOf(q, TallyOf(clusters)) }
+
+// UsagesOf is Usages for clusters already tallied.
+func UsagesOf(q Quota, t Tally) []api.Usage {
 	line := func(l quotaLine, current, limit int) api.Usage {
 		return api.Usage{
 			Unit:         api.Ptr("Count"),
@@ -105,13 +91,13 @@ func Usages(q Quota, clusters []*Cluster) []api.Usage {
 			Name:         &api.UsageName{Value: api.Ptr(l.value), LocalizedValue: api.Ptr(l.localized)},
 		}
 	}
-	out := []api.Usage{line(quotaLine{"Clusters", "Clusters"}, len(clusters), q.Clusters)}
+	out := []api.Usage{line(quotaLine{"Clusters", "Clusters"}, t.Clusters, q.Clusters)}
 	for _, prio := range []string{api.VMPriorityDedicated, api.VMPriorityLowPriority} {
-		total, _ := used(clusters, prio, "")
+		total, _ := t.used(prio, "")
 		regional, _ := q.limits(prio, "")
 		out = append(out, line(regionalLine(prio), total, regional))
 		for _, f := range vmsize.Families() {
-			_, inFamily := used(clusters, prio, f)
+			_, inFamily := t.used(prio, f)
 			_, limit := q.limits(prio, f)
 			out = append(out, line(familyLine(prio, f), inFamily, limit))
 		}
@@ -125,6 +111,11 @@ func Usages(q Quota, clusters []*Cluster) []api.Usage {
 // names the quota line, location, VM size, priority, node count, requested vCPUs, current usage
 // and limit. A target of 0 never exceeds anything.
 func CheckQuota(q Quota, others []*Cluster, vmSize string, priority string, targetNodes int) *Error {
+	return CheckQuotaOf(q, TallyOf(others), vmSize, priority, targetNodes)
+}
+
+// CheckQuotaOf is CheckQuota with the other clusters already tallied.
+func CheckQuotaOf(q Quota, others Tally, vmSize string, priority string, targetNodes int) *Error {
 	size, err := LookupVMSize(vmSize)
 	if err != nil {
 		return err
@@ -141,7 +132,7 @@ func CheckQuota(q Quota, others []*Cluster, vmSize string, priority string, targ
 		return nil
 	}
 	need := targetNodes * size.VCPUs
-	total, inFamily := used(others, prio, size.Family)
+	total, inFamily := others.used(prio, size.Family)
 	regional, family := q.limits(prio, size.Family)
 	switch {
 	case total+need > regional:
@@ -169,8 +160,10 @@ func quotaError(q Quota, l quotaLine, vmSize, prio string, nodes, perNode, curre
 
 // CheckClusterCount reports a 409 QuotaExceeded when one more cluster would exceed the
 // "Clusters" limit, given the existing clusters of the subscription and location.
-func CheckClusterCount(q Quota, others []*Cluster) *Error {
-	if len(others) < q.Clusters {
+func CheckClusterCount(q Quota, others []*Cluster) *Error { return checkClusterCount(q, len(others)) }
+
+func checkClusterCount(q Quota, others int) *Error {
+	if others < q.Clusters {
 		return nil
 	}
 	return &Error{
@@ -178,23 +171,39 @@ func CheckClusterCount(q Quota, others []*Cluster) *Error {
 		Code:   CodeQuotaExceeded,
 		Message: fmt.Sprintf("Operation results in exceeding quota limits of Clusters. Location: %s, "+
 			"current usage: %d clusters, limit: %d clusters. Delete a cluster or request a quota increase.",
-			q.location(), len(others), q.Clusters),
+			q.location(), others, q.Clusters),
 	}
 }
 
 // CheckCreate is the quota check of a cluster PUT with prepared properties: the cluster count,
 // then the vCPUs of its initial target.
 func CheckCreate(q Quota, others []*Cluster, props api.ClusterBaseProperties) *Error {
-	if err := CheckClusterCount(q, others); err != nil {
+	return CheckCreateOf(q, TallyOf(others), props)
+}
+
+// CheckCreateOf is CheckCreate with the other clusters already tallied.
+func CheckCreateOf(q Quota, others Tally, props api.ClusterBaseProperties) *Error {
+	if err := checkClusterCount(q, others.Clusters); err != nil {
 		return err
 	}
-	return CheckQuota(q, others, api.Deref(props.VMSize), api.Deref(props.VMPriority), InitialTarget(props))
+	return CheckQuotaOf(q, others, api.Deref(props.VMSize), api.Deref(props.VMPriority), InitialTarget(props))
 }
 
 // CheckResize is the quota check of a PATCH: it validates scale like Resize, then checks the
 // new target if it grows the cluster beyond what it already holds (shrinking is always
 // allowed, even over a lowered quota). c itself is skipped if others contains it.
 func (c *Cluster) CheckResize(q Quota, others []*Cluster, scale api.ScaleSettings) *Error {
+	var rest []*Cluster
+	for _, o := range others {
+		if o != c && !strings.EqualFold(o.ID, c.ID) {
+			rest = append(rest, o)
+		}
+	}
+	return c.CheckResizeOf(q, TallyOf(rest), scale)
+}
+
+// CheckResizeOf is CheckResize with the other clusters (not c) already tallied.
+func (c *Cluster) CheckResizeOf(q Quota, others Tally, scale api.ScaleSettings) *Error {
 	s, err := PrepareScale(scale, c.Props.ScaleSettings)
 	if err != nil {
 		return err
@@ -203,11 +212,5 @@ func (c *Cluster) CheckResize(q Quota, others []*Cluster, scale api.ScaleSetting
 	if target <= max(c.TargetNodes, len(c.Nodes)) {
 		return nil
 	}
-	var rest []*Cluster
-	for _, o := range others {
-		if o != c && !strings.EqualFold(o.ID, c.ID) {
-			rest = append(rest, o)
-		}
-	}
-	return CheckQuota(q, rest, api.Deref(c.Props.VMSize), api.Deref(c.Props.VMPriority), target)
+	return CheckQuotaOf(q, others, api.Deref(c.Props.VMSize), api.Deref(c.Props.VMPriority), target)
 }
