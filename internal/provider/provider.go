@@ -8,6 +8,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -16,7 +17,10 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 )
 
-var _ provider.Provider = &batchaiProvider{}
+var (
+	_ provider.Provider                  = &batchaiProvider{}
+	_ provider.ProviderWithListResources = &batchaiProvider{}
+)
 
 // New returns the provider factory for providerserver.Serve and the tests.
 func New(version string) func() provider.Provider {
@@ -108,6 +112,7 @@ func (p *batchaiProvider) Configure(ctx context.Context, req provider.ConfigureR
 	data := &providerData{client: c, secrets: s.secrets(), timing: p.timing.withDefaults()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 // unknownAttributes reports every provider attribute whose value is not known yet (it depends on a resource
@@ -138,6 +143,15 @@ func (p *batchaiProvider) Resources(context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		newWorkspaceResource,
 		newClusterResource,
+	}
+}
+
+// ListResources are the list resources of `terraform query` (Terraform >= 1.14), one per managed resource:
+// older CLIs never ask for them.
+func (p *batchaiProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		newWorkspaceListResource,
+		newClusterListResource,
 	}
 }
 
