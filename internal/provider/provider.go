@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 
+	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/list"
@@ -20,6 +21,7 @@ import (
 var (
 	_ provider.Provider                  = &batchaiProvider{}
 	_ provider.ProviderWithListResources = &batchaiProvider{}
+	_ provider.ProviderWithActions       = &batchaiProvider{}
 )
 
 // New returns the provider factory for providerserver.Serve and the tests.
@@ -113,6 +115,7 @@ func (p *batchaiProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 // unknownAttributes reports every provider attribute whose value is not known yet (it depends on a resource
@@ -152,6 +155,14 @@ func (p *batchaiProvider) ListResources(context.Context) []func() list.ListResou
 	return []func() list.ListResource{
 		newWorkspaceListResource,
 		newClusterListResource,
+	}
+}
+
+// Actions are the actions of `terraform apply -invoke` and `action_trigger` (Terraform >= 1.14): older CLIs
+// never ask for them.
+func (p *batchaiProvider) Actions(context.Context) []func() fwaction.Action {
+	return []func() fwaction.Action{
+		newClusterResizeAction,
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -147,6 +148,46 @@ func (workspaceIDValidator) ValidateString(_ context.Context, req validator.Stri
 	if err != nil {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Workspace ID",
 			fmt.Sprintf("Attribute %s must be the ID of a batchai_workspace (usually batchai_workspace.<name>.id): %s", req.Path, err))
+	}
+}
+
+// clusterID checks that a string is a Batch AI cluster ARM ID.
+func clusterID() validator.String {
+	return clusterIDValidator{
+		description: "must be a Batch AI cluster ID: /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.BatchAI/workspaces/{workspace}/clusters/{cluster}",
+	}
+}
+
+type clusterIDValidator struct{ description }
+
+func (clusterIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	id, err := api.ParseClusterID(req.ConfigValue.ValueString())
+	if err == nil {
+		err = api.ValidateName(id.Name)
+	}
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Batch AI Cluster ID",
+			fmt.Sprintf("Attribute %s must be the ID of a cluster (usually batchai_cluster.<name>.id): %s", req.Path, err))
+	}
+}
+
+// positiveDuration checks that a string is a Go duration greater than zero, such as 30m or 1h30m.
+func positiveDuration() validator.String {
+	return positiveDurationValidator{description: "must be a duration greater than zero, such as `30m` or `1h30m`"}
+}
+
+type positiveDurationValidator struct{ description }
+
+func (v positiveDurationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+			fmt.Sprintf("Attribute %s %s, got %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
 	}
 }
 
