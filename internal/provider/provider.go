@@ -9,6 +9,7 @@ import (
 	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -22,6 +23,7 @@ var (
 	_ provider.Provider                  = &batchaiProvider{}
 	_ provider.ProviderWithListResources = &batchaiProvider{}
 	_ provider.ProviderWithActions       = &batchaiProvider{}
+	_ provider.ProviderWithFunctions     = &batchaiProvider{}
 )
 
 // New returns the provider factory for providerserver.Serve and the tests.
@@ -164,6 +166,15 @@ func (p *batchaiProvider) Actions(context.Context) []func() fwaction.Action {
 	return []func() fwaction.Action{
 		newClusterResizeAction,
 	}
+}
+
+// Functions are the provider functions (provider::batchai::<name>, Terraform >= 1.8, OpenTofu >= 1.7).
+func (p *batchaiProvider) Functions(context.Context) []func() function.Function {
+	return append([]func() function.Function{
+		newParseResourceIDFunction,
+		newVMSizeFunction,
+		newClusterVCPUsFunction,
+	}, resourceIDBuilders()...)
 }
 
 func (p *batchaiProvider) DataSources(context.Context) []func() datasource.DataSource {
