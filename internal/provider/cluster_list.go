@@ -108,7 +108,7 @@ func clusterListResult(ctx context.Context, req list.ListRequest, ws api.Workspa
 	id := api.ClusterID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: api.Deref(cl.Name)}
 	p := api.Deref(cl.Properties)
 	display := listedName(id.Name, id.ResourceGroup+"/"+id.Workspace,
-		api.Deref(p.VMSize), fmt.Sprintf("%d nodes", api.Deref(p.CurrentNodeCount)))
+		api.Deref(p.VMSize), nodeCount(api.Deref(p.CurrentNodeCount)))
 	return newListResult(ctx, req, newClusterIdentity(id), display,
 		map[string]string{"id": id.String(), "name": id.Name, "workspace_id": ws.String()},
 		func(res tfsdkResource) diag.Diagnostics {
@@ -116,4 +116,12 @@ func clusterListResult(ctx context.Context, req list.ListRequest, ws api.Workspa
 				return m.setFromAPI(ctx, cl)
 			})
 		})
+}
+
+// nodeCount is "1 node" or "n nodes".
+func nodeCount(n int32) string {
+	if n == 1 {
+		return "1 node"
+	}
+	return fmt.Sprintf("%d nodes", n)
 }

@@ -41,6 +41,8 @@ func TestAccClusterListResource(t *testing.T) {
 		}
 	}
 	userAccount := tfjsonpath.New("user_account")
+	reader := info
+	reader.ClientID, reader.ClientSecret = info.ReaderClientID, info.ReaderClientSecret
 	resource.UnitTest(t, resource.TestCase{
 		TerraformVersionChecks:   testAccQueryChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -87,6 +89,8 @@ list "batchai_cluster" "empty_workspace" {
 					querycheck.ExpectLength("batchai_cluster.rg_two", 1),
 					querycheck.ExpectIdentity("batchai_cluster.rg_two", identity(c1)),
 					querycheck.ExpectLength("batchai_cluster.ws_a", 2),
+					querycheck.ExpectResourceDisplayName("batchai_cluster.ws_a", queryfilter.ByResourceIdentity(identity(a1)),
+						knownvalue.StringExact("gpu-1 in "+info.ResourceGroup+"/ws-a (Standard_NC6, 1 node)")),
 					querycheck.ExpectLength("batchai_cluster.empty_workspace", 0),
 					querycheck.ExpectResourceKnownValues("batchai_cluster.ws_a", queryfilter.ByResourceIdentity(identity(a1)),
 						[]querycheck.KnownValueCheck{
@@ -128,6 +132,13 @@ list "batchai_cluster" "missing_workspace" {
 `,
 				ExpectError: expectError("Error Listing Batch AI Clusters", "listing Batch AI Clusters ("+
 					api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Name: "ws-missing"}.String()+")"),
+			},
+			// Listing needs no more than the Reader role (the guide says so): the reader finds them all.
+			{Config: testAccProviderConfig(reader)},
+			{
+				Query:             true,
+				Config:            "list \"batchai_cluster\" \"all\" {\n  provider = batchai\n}\n",
+				QueryResultChecks: []querycheck.QueryResultCheck{querycheck.ExpectLength("batchai_cluster.all", 3)},
 			},
 		},
 	})

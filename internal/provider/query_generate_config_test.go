@@ -1,6 +1,8 @@
 package provider
 
 import (
+	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -85,7 +87,18 @@ list "batchai_cluster" "found" {
 	}
 	before := writes()
 
+	// What the guide's pipeline reads: one list_resource_found message per result, with its type and identity.
+	found := queryResults(t, w.mustRun("query", "-json", "-no-color"))
+	if len(found) != 4 {
+		t.Fatalf("terraform query -json found %d results, want 4: %v", len(found), found)
+	}
+	if want := `batchai_cluster {"name":"complete","resource_group_name":"rg-two","subscription_id":"` + info.SubscriptionID +
+		`","workspace_name":"ws-tagged"}`; !slices.Contains(found, want) {
+		t.Errorf("terraform query -json lacks %s: %v", want, found)
+	}
+
 	out := w.mustRun("query", "-no-color", "-generate-config-out=generated.tf")
+	t.Logf("terraform query:\n%s", out)
 	for _, want := range []string{"ws-plain in " + info.ResourceGroup + " (eastus)", "complete in rg-two/ws-tagged"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("terraform query does not list %q:\n%s", want, out)
@@ -121,10 +134,75 @@ list "batchai_cluster" "found" {
 	if n := writes() - before; n != 0 {
 		t.Errorf("query, import and plan sent %d write request(s) to Azure, want none", n)
 	}
+	// The managed side of the guide's comparison: the same identities in `terraform show -json`.
+	managed := managedIdentities(t, w.mustRun("show", "-json", "-no-color"))
+	slices.Sort(found)
+	if !slices.Equal(found, managed) {
+		t.Errorf("after the import, the identities in state are\n%v\nwant what the query found\n%v", managed, found)
+	}
 	state := w.mustRun("state", "list")
 	for _, addr := range []string{"batchai_workspace.found_0", "batchai_workspace.found_1", "batchai_cluster.found_0", "batchai_cluster.found_1"} {
 		if !strings.Contains(state, addr) {
 			t.Errorf("%s is not in state after the import:\n%s", addr, state)
 		}
 	}
+}
+
+// queryResults reads `terraform query -json`: each result as "<resource type> <identity as JSON, keys sorted>".
+func queryResults(t *testing.T, out string) []string {
+	t.Helper()
+	var found []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var msg struct {
+			Type  string `json:"type"`
+			Found struct {
+				ResourceType string         `json:"resource_type"`
+				Identity     map[string]any `json:"identity"`
+			} `json:"list_resource_found"`
+		}
+		if err := json.Unmarshal([]byte(line), &msg); err != nil {
+			t.Fatalf("terraform query -json printed a line that is not JSON: %q", line)
+		}
+		if msg.Type == "list_resource_found" {
+			found = append(found, identityKey(t, msg.Found.ResourceType, msg.Found.Identity))
+		}
+	}
+	return found
+}
+
+// managedIdentities reads `terraform show -json`: each managed resource's identity, as queryResults writes it.
+func managedIdentities(t *testing.T, out string) []string {
+	t.Helper()
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Mode     string         `json:"mode"`
+					Type     string         `json:"type"`
+					Identity map[string]any `json:"identity"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	if err := json.Unmarshal([]byte(out), &state); err != nil {
+		t.Fatalf("terraform show -json: %v", err)
+	}
+	var managed []string
+	for _, r := range state.Values.RootModule.Resources {
+		if r.Mode == "managed" && r.Identity != nil {
+			managed = append(managed, identityKey(t, r.Type, r.Identity))
+		}
+	}
+	slices.Sort(managed)
+	return managed
+}
+
+// identityKey is "<type> <identity>", the identity as JSON with sorted keys (encoding/json sorts map keys).
+func identityKey(t *testing.T, typ string, identity map[string]any) string {
+	t.Helper()
+	b, err := json.Marshal(identity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return typ + " " + string(b)
 }
