@@ -95,6 +95,9 @@ func (r *clusterListResource) List(ctx context.Context, req list.ListRequest, st
 			}
 			sortByID(clusters, func(cl api.Cluster) *string { return cl.ID })
 			for _, cl := range clusters {
+				if isDeleting(api.Deref(cl.Properties).ProvisioningState) {
+					continue // as good as gone (resource_base.go): an import would find nothing
+				}
 				if !out.send(clusterListResult(ctx, req, ws, cl)) {
 					return
 				}

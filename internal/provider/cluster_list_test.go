@@ -2,6 +2,7 @@ package provider
 
 import (
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -17,7 +18,8 @@ import (
 // (the API never returns them) and whose values are what a Read after an import records.
 func TestAccClusterListResource(t *testing.T) {
 	t.Parallel()
-	info := testAccEmulator(t)
+	inst := testAccEmulatorInstance(t)
+	info := inst.Info
 	testAccSecondResourceGroup(t, info, "rg-two")
 	wsA := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Name: "ws-a"}
 	wsB := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Name: "ws-b"}
@@ -32,6 +34,16 @@ func TestAccClusterListResource(t *testing.T) {
 	testAccSeedCluster(t, info, a1, "Standard_NC6", 1)
 	testAccSeedCluster(t, info, a2, "Standard_NC12", 0)
 	testAccSeedCluster(t, info, c1, "Standard_D2_v2", 2)
+	// A cluster being deleted (its node takes a minute to leave) is as good as gone: no list shows it.
+	leaving := cluster(wsB, "leaving")
+	testAccSeedCluster(t, info, leaving, "Standard_NC6", 1)
+	inst.Emulator.SetProvisioningDelay(time.Minute)
+	if _, err := testAccClient(t, info).BeginDeleteCluster(testAccContext(t), leaving); err != nil {
+		t.Fatal(err)
+	}
+	if p := testAccGetCluster(t, info, leaving); api.Deref(p.ProvisioningState) != api.ProvisioningStateDeleting {
+		t.Fatalf("the cluster being deleted is %q, want %q: the test would prove nothing", api.Deref(p.ProvisioningState), api.ProvisioningStateDeleting)
+	}
 	identity := func(id api.ClusterID) map[string]knownvalue.Check {
 		return map[string]knownvalue.Check{
 			"subscription_id":     knownvalue.StringExact(id.SubscriptionID),

@@ -21,7 +21,8 @@ import (
 
 // What every list resource (Terraform >= 1.14: `list` blocks in .tfquery.hcl files, `terraform query`) shares.
 // A list resource finds the instances of a managed resource that exist in Azure, whoever made them, in a
-// scope: a subscription (the provider's by default), a resource group, a workspace. Each result carries the
+// scope: a subscription (the provider's by default), a resource group, a workspace. Those being deleted are left
+// out: they are as good as gone, as a Read sees them (resource_base.go). Each result carries the
 // resource's identity (for the import blocks `terraform query -generate-config-out` writes), a display name,
 // and, when Terraform asks for it, the resource's state as a Read after an import would record it, from which
 // Terraform generates the configuration. That configuration leaves out what Azure never returns (secrets):

@@ -53,6 +53,9 @@ func (r *workspaceListResource) List(ctx context.Context, req list.ListRequest, 
 			return
 		}
 		for _, ws := range all {
+			if isDeleting(api.Deref(ws.Properties).ProvisioningState) {
+				continue // as good as gone (resource_base.go): an import would find nothing
+			}
 			id, err := api.ParseWorkspaceID(api.Deref(ws.ID))
 			if err != nil {
 				out.failAPI(kindWorkspace+"s", scope.scopeID(c), err)

@@ -3,6 +3,7 @@ package provider
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -38,6 +39,19 @@ func TestAccWorkspaceListResource(t *testing.T) {
 	b := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: "rg-two", Name: "ws-b"}
 	testAccSeedWorkspace(t, info, a, "eastus")
 	testAccSeedWorkspace(t, info, b, "West Europe")
+	// A workspace being deleted (its cluster's node takes a minute to leave) is as good as gone: no list shows it.
+	leaving := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Name: "ws-leaving"}
+	testAccSeedWorkspace(t, info, leaving, "eastus")
+	testAccSeedCluster(t, info, api.ClusterID{SubscriptionID: leaving.SubscriptionID, ResourceGroup: leaving.ResourceGroup,
+		Workspace: leaving.Name, Name: "c"}, "Standard_NC6", 1)
+	inst.Emulator.SetProvisioningDelay(time.Minute)
+	c := testAccClient(t, info)
+	if _, err := c.BeginDeleteWorkspace(testAccContext(t), leaving); err != nil {
+		t.Fatal(err)
+	}
+	if ws, err := c.GetWorkspace(testAccContext(t), leaving); err != nil || !isDeleting(api.Deref(ws.Properties).ProvisioningState) {
+		t.Fatalf("the workspace being deleted reads %+v, %v: the test would prove nothing", ws.Properties, err)
+	}
 	identity := func(id api.WorkspaceID) map[string]knownvalue.Check {
 		return map[string]knownvalue.Check{
 			"subscription_id":     knownvalue.StringExact(id.SubscriptionID),
