@@ -206,3 +206,41 @@ func identityKey(t *testing.T, typ string, identity map[string]any) string {
 	}
 	return typ + " " + string(b)
 }
+
+// TestAccQuery_generateConfigOfEveryArgument: a cluster that sets every argument (custom image, subnet, auto-scale,
+// setup task with secrets and Key Vault references, Azure Files, blob, file-server and unmanaged mounts, App
+// Insights), created by one configuration, is found by `terraform query` in another, whose generated
+// configuration imports it with an empty plan.
+func TestAccQuery_generateConfigOfEveryArgument(t *testing.T) {
+	testAccSkipUnlessCLISupports(t, cliFeatureQuery)
+	t.Parallel()
+	info := testAccEmulator(t)
+	ws, fs := testAccClusterSeedWorkspace(t, info, testAccSubnetID(info, "default"))
+	owner := newCLIWorkdir(t, map[string]string{"main.tf": testAccProviderConfig(info) + testAccClusterCompleteBody(info, ws, fs)})
+	owner.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+
+	w := newCLIWorkdir(t, map[string]string{
+		"main.tf":              testAccProviderConfig(info),
+		"discover.tfquery.hcl": "list \"batchai_cluster\" \"found\" {\n  provider = batchai\n}\n",
+	})
+	w.mustRun("query", "-no-color", "-generate-config-out=generated.tf")
+	generated := w.read("generated.tf")
+	for _, want := range []string{"virtual_machine_image_id", "subnet_id", "secret_reference", "azure_blob_file_system",
+		"file_server_id", "unmanaged_file_system", "app_insights_component_id", "account_key_secret_reference"} {
+		if !strings.Contains(generated, want) {
+			t.Errorf("generated.tf lacks %s:\n%s", want, generated)
+		}
+	}
+	for _, secret := range []string{"secretpassword", "setup-secret", "afs-account-key==", "bfs-account-key==", "app-insights-key"} {
+		if strings.Contains(generated, secret) {
+			t.Errorf("generated.tf holds the secret %q", secret)
+		}
+	}
+	if plan := w.mustRun("plan", "-no-color", "-input=false"); !strings.Contains(plan, "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.") {
+		t.Fatalf("the plan of the generated configuration:\n%s\ngenerated.tf:\n%s", plan, generated)
+	}
+	w.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+	if out, code := w.run("plan", "-no-color", "-input=false", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("after the import, terraform plan -detailed-exitcode exited %d, want 0:\n%s\ngenerated.tf:\n%s", code, out, generated)
+	}
+}
