@@ -17,6 +17,7 @@ import (
 // workspaces: the subscription, a resource group, a workspace; with the resource, whose secrets are absent
 // (the API never returns them) and whose values are what a Read after an import records.
 func TestAccClusterListResource(t *testing.T) {
+	testAccSkipUnlessCLISupports(t, cliFeatureQuery)
 	t.Parallel()
 	inst := testAccEmulatorInstance(t)
 	info := inst.Info
@@ -56,7 +57,6 @@ func TestAccClusterListResource(t *testing.T) {
 	reader := info
 	reader.ClientID, reader.ClientSecret = info.ReaderClientID, info.ReaderClientSecret
 	resource.UnitTest(t, resource.TestCase{
-		TerraformVersionChecks:   testAccQueryChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: testAccProviderConfig(info)},

@@ -19,7 +19,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
@@ -28,9 +27,6 @@ import (
 // Resource identity: every resource has one after create, read and import; import by identity and by ID
 // both plan nothing; state written by a provider without identity gains one without a diff, even when the
 // resource disappeared meanwhile.
-
-// testAccIdentityChecks are the identity checks of every test here: the CLI must store identities.
-var testAccIdentityChecks = []tfversion.TerraformVersionCheck{testAccCLISupports(cliFeatureIdentity)}
 
 // workspaceIdentityCheck and clusterIdentityCheck expect the identity of id in state.
 func workspaceIdentityCheck(addr string, id api.WorkspaceID) statecheck.StateCheck {
@@ -52,12 +48,12 @@ func clusterIdentityCheck(addr string, id api.ClusterID) statecheck.StateCheck {
 
 // TestAccWorkspaceResource_identity: create sets the identity; import by identity and by ID plan nothing.
 func TestAccWorkspaceResource_identity(t *testing.T) {
+	testAccSkipUnlessCLISupports(t, cliFeatureIdentity)
 	t.Parallel()
 	info := testAccEmulator(t)
 	id := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Name: "ws-identity"}
 	config := testAccWorkspaceConfig(info, id.Name, "eastus", `{ team = "ml" }`)
 	tfresource.UnitTest(t, tfresource.TestCase{
-		TerraformVersionChecks:   testAccIdentityChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckWorkspaceDestroyed(t, info),
 		Steps: []tfresource.TestStep{
@@ -71,6 +67,7 @@ func TestAccWorkspaceResource_identity(t *testing.T) {
 // TestAccWorkspaceResource_importByIdentityDefaultsSubscription imports a workspace made outside Terraform by an
 // identity without subscription_id: the provider's subscription is used, and the stored identity names it.
 func TestAccWorkspaceResource_importByIdentityDefaultsSubscription(t *testing.T) {
+	testAccSkipUnlessCLISupports(t, cliFeatureIdentity)
 	t.Parallel()
 	info := testAccEmulator(t)
 	id := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Name: "ws-made-by-az"}
@@ -88,7 +85,6 @@ import {
 	}
 	config := testAccWorkspaceConfig(info, id.Name, "eastus", "null")
 	tfresource.UnitTest(t, tfresource.TestCase{
-		TerraformVersionChecks:   testAccIdentityChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckWorkspaceDestroyed(t, info),
 		Steps: []tfresource.TestStep{
@@ -113,6 +109,7 @@ import {
 // -generate-config-out` writes it: Azure never returns them, so there is nothing to compare and the plan is
 // empty. Import by ID plans nothing either.
 func TestAccClusterResource_identity(t *testing.T) {
+	testAccSkipUnlessCLISupports(t, cliFeatureIdentity)
 	t.Parallel()
 	info := testAccEmulator(t)
 	ws, _ := testAccClusterSeedWorkspace(t, info, "")
@@ -145,7 +142,6 @@ import {
 }
 `, id.SubscriptionID, id.ResourceGroup, id.Workspace, id.Name)
 	tfresource.UnitTest(t, tfresource.TestCase{
-		TerraformVersionChecks:   testAccIdentityChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckClusterDestroyed(t, info),
 		Steps: []tfresource.TestStep{
@@ -165,12 +161,12 @@ import {
 // TestAccResource_identityUpgrade: state written by a provider without identity (the first release's shape)
 // gains an identity on the next refresh, and the plan stays empty.
 func TestAccResource_identityUpgrade(t *testing.T) {
+	testAccSkipUnlessCLISupports(t, cliFeatureIdentity)
 	t.Parallel()
 	info := testAccEmulator(t)
 	config := testAccClusterConfig(info, testAccClusterManual("Standard_NC6", 1))
 	tfresource.UnitTest(t, tfresource.TestCase{
-		TerraformVersionChecks: testAccIdentityChecks,
-		CheckDestroy:           testAccCheckClusterDestroyed(t, info),
+		CheckDestroy: testAccCheckClusterDestroyed(t, info),
 		Steps: []tfresource.TestStep{
 			{ProtoV6ProviderFactories: testAccProviderFactoriesWithoutIdentity, Config: config},
 			{

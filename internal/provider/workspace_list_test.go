@@ -10,14 +10,10 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/querycheck"
 	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
 )
-
-// testAccQueryChecks skip a test unless the CLI has `terraform query`.
-var testAccQueryChecks = []tfversion.TerraformVersionCheck{testAccCLISupports(cliFeatureQuery)}
 
 // testAccSecondResourceGroup creates a second resource group in the emulator's subscription.
 func testAccSecondResourceGroup(t *testing.T, info emulator.Info, name string) {
@@ -31,6 +27,7 @@ func testAccSecondResourceGroup(t *testing.T, info emulator.Info, name string) {
 // the whole subscription, one resource group, a limit, and the other subscription, on which the principal has
 // no role (the error names the scope and says how to get the role).
 func TestAccWorkspaceListResource(t *testing.T) {
+	testAccSkipUnlessCLISupports(t, cliFeatureQuery)
 	t.Parallel()
 	inst := testAccEmulatorInstance(t)
 	info := inst.Info
@@ -86,7 +83,6 @@ list "batchai_workspace" "with_resource" {
 }
 `, info.SubscriptionID, info.ResourceGroup)
 	resource.UnitTest(t, resource.TestCase{
-		TerraformVersionChecks:   testAccQueryChecks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: testAccProviderConfig(info)},
