@@ -9,7 +9,11 @@
 # tree stays clean.
 #
 # The CLI is TF_ACC_TERRAFORM_PATH when set (the GNUmakefile sets it), else whatever scripts/terraform-cli.sh finds:
-# terraform >= 1.11 or OpenTofu. Usage: scripts/examples-check.sh [EXAMPLE_DIR...] (default: every folder).
+# terraform >= 1.11 or OpenTofu. Folders that need a newer Terraform (import blocks by `identity`, 1.12; `action`
+# blocks and the .tfquery.hcl files of list resources, 1.14) are checked with the newest Terraform instead
+# (scripts/terraform-cli.sh --cli terraform-latest), query files included (`validate -query`; and `fmt`, which older
+# CLIs skip for them).
+# Usage: scripts/examples-check.sh [EXAMPLE_DIR...] (default: every folder).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -47,20 +51,36 @@ provider_installation {
 }
 EOF
 
+# run_tf runs the CLI ($cli when set, else $tf) with the dev_overrides configuration.
 run_tf() {
   env -u TF_PLUGIN_CACHE_DIR -u TF_CLI_ARGS -u TF_CLI_ARGS_validate -u TF_CLI_ARGS_get -u TERRAFORM_CONFIG \
-    TF_CLI_CONFIG_FILE="$tmp/dev.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 "$tf" "$@"
+    TF_CLI_CONFIG_FILE="$tmp/dev.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1 "${cli:-$tf}" "$@"
 }
 
 say "$tf fmt -check -recursive examples/"
 run_tf fmt -check -recursive -diff examples/ ||
   fail "examples/ is not formatted: run 'make generate' (or terraform fmt -recursive examples/)"
 
+# needs_newest DIR: the folder uses what only Terraform >= 1.12 or 1.14 reads.
+needs_newest() {
+  compgen -G "$1/*.tfquery.hcl" >/dev/null || grep -qsE '^[[:space:]]*(action[[:space:]]+"|identity[[:space:]]*=)' "$1"/*.tf
+}
+# newest_cli sets tf_new to the newest Terraform (once) and checks the formatting of examples/ with it too.
+tf_new=
+newest_cli() {
+  [ -z "$tf_new" ] || return 0
+  tf_new=$(scripts/terraform-cli.sh --cli terraform-latest --path) ||
+    fail "no Terraform >= 1.14 for the identity, action and list-resource examples (see scripts/terraform-cli.sh above)"
+  say "$tf_new fmt -check -recursive examples/ (for the folders that need a newer Terraform)"
+  cli=$tf_new run_tf fmt -check -recursive -diff examples/ ||
+    fail "examples/ is not formatted (.tfquery.hcl files included): run 'make generate'"
+}
+
 if [ $# -gt 0 ]; then
   dirs=("$@")
 else
   dirs=()
-  while IFS= read -r d; do dirs+=("$d"); done < <(find examples -name .terraform -prune -o -name '*.tf' -print |
+  while IFS= read -r d; do dirs+=("$d"); done < <(find examples -name .terraform -prune -o \( -name '*.tf' -o -name '*.tfquery.hcl' \) -print |
     sed 's|/[^/]*$||' | sort -u)
 fi
 [ ${#dirs[@]} -gt 0 ] || fail "no .tf files under examples/"
@@ -70,11 +90,18 @@ for dir in "${dirs[@]}"; do
   data="$tmp/data/$(printf '%s' "$dir" | tr '/' '_')"
   log="$tmp/$(printf '%s' "$dir" | tr '/' '_').log"
   ok=true
+  cli=$tf
+  validate=(validate -no-color)
+  if needs_newest "$dir"; then
+    newest_cli
+    cli=$tf_new
+    if compgen -G "$dir/*.tfquery.hcl" >/dev/null; then validate+=(-query); fi
+  fi
   if grep -qs '^[[:space:]]*module[[:space:]]' "$dir"/*.tf; then
     TF_DATA_DIR=$data run_tf -chdir="$dir" get -no-color >"$log" 2>&1 || ok=false
   fi
   if $ok; then
-    TF_DATA_DIR=$data run_tf -chdir="$dir" validate -no-color >>"$log" 2>&1 || ok=false
+    TF_DATA_DIR=$data run_tf -chdir="$dir" "${validate[@]}" >>"$log" 2>&1 || ok=false
   fi
   if $ok; then
     printf '    ok      %s\n' "$dir"

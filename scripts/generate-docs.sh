@@ -4,7 +4,8 @@
 # repository root by default: that is `make generate` (tools/tools.go). scripts/docs-check.sh runs it on a copy,
 # so that checking never writes the tree.
 #
-# Offline: the CLI comes from scripts/terraform-cli.sh, and tfplugindocs reads the schema that
+# Offline: the CLI is the newest Terraform of scripts/terraform-cli.sh (--cli terraform-latest, built once from the
+# Go module proxy: only Terraform >= 1.14 reports list resources and actions), and tfplugindocs reads the schema that
 # scripts/providers-schema.sh asks that CLI for (--providers-schema) instead of building the provider and
 # downloading a Terraform itself.
 set -euo pipefail
@@ -21,7 +22,8 @@ dir=$(cd "${1:-$root}" && pwd -P) || fail "no folder ${1:-}"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/batchai-generate.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-"$root/scripts/terraform-cli.sh" --run fmt -recursive "$dir/examples/"
+# The newest Terraform also formats the .tfquery.hcl examples of the list resources, which older CLIs skip.
+"$root/scripts/terraform-cli.sh" --cli "${BATCHAI_SCHEMA_CLI:-terraform-latest}" --run fmt -recursive "$dir/examples/"
 "$root/scripts/providers-schema.sh" "$tmp/providers-schema.json"
 (cd "$root/tools" && go run github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs generate \
   --provider-dir "$dir" --provider-name batchai --providers-schema "$tmp/providers-schema.json")

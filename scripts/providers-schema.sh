@@ -2,7 +2,9 @@
 # providers-schema.sh OUT.json: build the provider and write `<cli> providers schema -json` to OUT.json.
 #
 # tfplugindocs reads this file (--providers-schema) instead of building the provider and locating or downloading a
-# Terraform CLI itself. The CLI comes from scripts/terraform-cli.sh (terraform >= 1.11 or the cached OpenTofu). The
+# Terraform CLI itself. The CLI is the newest Terraform of scripts/terraform-cli.sh (--cli terraform-latest, built
+# once from the Go module proxy; BATCHAI_SCHEMA_CLI picks another choice): CLIs before 1.14 leave the list
+# resources and actions out of the schema, and before 1.12 the resource identities, so their pages would be missing. The
 # provider is installed from a local plugin folder under the explicit address registry.terraform.io/hashicorp/batchai,
 # which is the key tfplugindocs looks up, so Terraform and OpenTofu produce the same file and nothing is downloaded.
 #
@@ -19,7 +21,8 @@ out=$1
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 pkg=${BATCHAI_PROVIDER_PKG:-.}
 
-env_lines=$("$root/scripts/terraform-cli.sh" --print-env) || fail "no Terraform CLI (see scripts/terraform-cli.sh above)"
+env_lines=$("$root/scripts/terraform-cli.sh" --cli "${BATCHAI_SCHEMA_CLI:-terraform-latest}" --print-env) ||
+  fail "no Terraform CLI (see scripts/terraform-cli.sh above)"
 eval "$env_lines"
 tf=$TF_ACC_TERRAFORM_PATH
 

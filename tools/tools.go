@@ -4,9 +4,10 @@
 // stays free of them. Run them with `make generate` (or `cd tools && go generate ./...`).
 //
 // The steps are in scripts/generate-docs.sh, which scripts/docs-check.sh runs too (on a copy). No step downloads a
-// Terraform CLI: scripts/terraform-cli.sh picks terraform >= 1.11 from PATH or the OpenTofu it builds once from the
-// Go module proxy, and scripts/providers-schema.sh asks that CLI for the provider schema, which tfplugindocs then
-// reads through --providers-schema instead of building the provider and fetching Terraform itself.
+// Terraform CLI: scripts/terraform-cli.sh --cli terraform-latest builds the newest Terraform once from the Go module
+// proxy (older CLIs leave list resources, actions and identities out of the schema), and
+// scripts/providers-schema.sh asks it for the provider schema, which tfplugindocs then reads through
+// --providers-schema instead of building the provider and fetching Terraform itself.
 package tools
 
 import (

@@ -68,6 +68,13 @@ func TestEmulatorWorkspaceLifecycle(t *testing.T) {
 	if n := inst.Emulator.RequestCount("GET", "/workspaces"); n < 3 {
 		t.Errorf("%d GETs for three one-item pages", n)
 	}
+	all, err := c.ListWorkspacesBySubscription(ctx, inst.SubscriptionID)
+	if err != nil || len(all) != 3 {
+		t.Fatalf("paged list of the subscription gave %d workspaces: %v", len(all), err)
+	}
+	if _, err := c.ListWorkspacesBySubscription(ctx, inst.OtherSubscriptionID); client.ErrorCode(err) != "AuthorizationFailed" {
+		t.Errorf("listing a subscription without a role: %v, want AuthorizationFailed", err)
+	}
 	id := api.WorkspaceID{SubscriptionID: inst.SubscriptionID, ResourceGroup: inst.ResourceGroup, Name: "ws-a"}
 	updated, err := c.UpdateWorkspace(ctx, id, api.WorkspaceUpdateParameters{Tags: map[string]string{"team": "ml"}})
 	if err != nil || updated.Tags["team"] != "ml" {

@@ -58,6 +58,11 @@ func (c *Client) ListWorkspacesByResourceGroup(ctx context.Context, subscription
 
 // ListWorkspaces lists the workspaces of the client's subscription, following every page.
 func (c *Client) ListWorkspaces(ctx context.Context) ([]api.Workspace, error) {
-	path := "/subscriptions/" + url.PathEscape(c.subscriptionID) + "/providers/" + api.ProviderNamespace + "/workspaces"
+	return c.ListWorkspacesBySubscription(ctx, c.subscriptionID)
+}
+
+// ListWorkspacesBySubscription lists the workspaces of a subscription, following every page.
+func (c *Client) ListWorkspacesBySubscription(ctx context.Context, subscriptionID string) ([]api.Workspace, error) {
+	path := "/subscriptions/" + url.PathEscape(subscriptionID) + "/providers/" + api.ProviderNamespace + "/workspaces"
 	return listAll[api.Workspace](ctx, c, http.MethodGet, path)
 }

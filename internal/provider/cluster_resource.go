@@ -19,6 +19,7 @@ var (
 	_ resource.ResourceWithImportState    = &clusterResource{}
 	_ resource.ResourceWithModifyPlan     = &clusterResource{}
 	_ resource.ResourceWithValidateConfig = &clusterResource{}
+	_ resource.ResourceWithIdentity       = &clusterResource{}
 )
 
 func newClusterResource() resource.Resource {
@@ -41,6 +42,10 @@ func (r *clusterResource) Schema(ctx context.Context, _ resource.SchemaRequest, 
 	resp.Schema = clusterResourceSchema(ctx)
 }
 
+func (r *clusterResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = clusterIdentitySchema()
+}
+
 func (r *clusterResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, config clusterResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -58,6 +63,7 @@ func (r *clusterResource) Create(ctx context.Context, req resource.CreateRequest
 	id := api.ClusterID{SubscriptionID: wsID.SubscriptionID, ResourceGroup: wsID.ResourceGroup,
 		Workspace: wsID.Name, Name: plan.Name.ValueString()}
 	ctx = r.logContext(ctx, id.String())
+	setIdentity(ctx, resp.Identity, newClusterIdentity(id), &resp.Diagnostics)
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(diags...)
 	body, diags := expandClusterCreateParameters(ctx, plan, config)
@@ -116,6 +122,8 @@ func (r *clusterResource) Read(ctx context.Context, req resource.ReadRequest, re
 	if !ok {
 		return
 	}
+	// First, so that a Read that removes the cluster has it too (identity.go).
+	setIdentity(ctx, resp.Identity, newClusterIdentity(id), &resp.Diagnostics)
 
 	cl, err := c.GetCluster(ctx, id)
 	if removeIfGone(ctx, resp, "cluster", err, api.Deref(cl.Properties).ProvisioningState) {
@@ -141,6 +149,7 @@ func (r *clusterResource) Update(ctx context.Context, req resource.UpdateRequest
 	if !ok {
 		return
 	}
+	setIdentity(ctx, resp.Identity, newClusterIdentity(id), &resp.Diagnostics)
 
 	// Whatever this update records, the secrets in state now come from the configuration.
 	resp.Diagnostics.Append(clearSecretsUnknown(ctx, resp.Private)...)
@@ -189,10 +198,14 @@ func (r *clusterResource) Delete(ctx context.Context, req resource.DeleteRequest
 	})
 }
 
-// ImportState accepts the cluster's ARM ID (fixed segments in any casing); Read fills in the rest.
-// Secrets cannot be imported (the API never returns them); the next apply adopts the configured ones.
+// ImportState accepts the cluster's ARM ID (fixed segments in any casing), or its identity; Read fills in
+// the rest. Secrets cannot be imported (the API never returns them); the next apply adopts the configured ones.
 func (r *clusterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := api.ParseClusterID(req.ID)
+	raw := importedID(ctx, req, kindCluster, &resp.Diagnostics, clusterIDFromIdentity(r.providerSubscription()))
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := api.ParseClusterID(raw)
 	if err == nil {
 		err = api.ValidateName(id.Name)
 	}
@@ -203,6 +216,7 @@ func (r *clusterResource) ImportState(ctx context.Context, req resource.ImportSt
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("workspace_id"), id.WorkspaceID().String())...)
+	setIdentity(ctx, resp.Identity, newClusterIdentity(id), &resp.Diagnostics)
 	// The secrets are unknown, not absent: the configuration's may be adopted without a replacement.
 	resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 }
@@ -223,6 +237,12 @@ func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if req.State.Raw.IsNull() {
+		// A create, or the create half of a replacement: the new cluster needs its secrets.
+		if requireSecretsForCreate(ctx, req.Config, &resp.Diagnostics); resp.Diagnostics.HasError() {
+			return
+		}
 	}
 	var prior *clusterResourceModel
 	if !req.State.Raw.IsNull() {
@@ -248,9 +268,11 @@ func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	r.checkQuotaForPlan(ctx, r.data.client, plan, prior, &resp.Diagnostics)
 }
 
-// ValidateConfig checks the rules that span attributes of a block: "exactly one of" and "at least one of".
+// ValidateConfig checks the rules that span attributes of a block: "exactly one of" and "at most one of".
 // They live here rather than on the attributes because attribute validators also run when their single
-// nested block is absent, and would then demand values nobody asked for. Unknown values skip a rule.
+// nested block is absent, and would then demand values nobody asked for. Unknown values skip a rule. That a
+// secret is given at all is checked when a cluster is created (requireSecretsForCreate): the configuration
+// of an imported cluster rightly has none.
 func (r *clusterResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m clusterResourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -263,30 +285,11 @@ func (r *clusterResource) ValidateConfig(ctx context.Context, req resource.Valid
 		requireOneOf(diags, path.Root("scale_settings"), true, "block",
 			named{"manual", ss.Manual}, named{"auto_scale", ss.AutoScale})
 	}
-	if ua := objectAs[clusterUserAccountResourceModel](ctx, m.UserAccount, diags); ua != nil {
-		// The service refuses an account without either ("Please provide admin user password or ssh
-		// key"): nobody could log in to the nodes.
-		requireOneOf(diags, path.Root("user_account"), false, "argument",
-			named{"admin_user_ssh_public_key", ua.AdminUserSSHPublicKey}, named{"admin_user_ssh_public_key_wo", ua.AdminUserSSHPublicKeyWO},
-			named{"admin_user_password", ua.AdminUserPassword}, named{"admin_user_password_wo", ua.AdminUserPasswordWO})
-	}
-	if pc := objectAs[clusterPerformanceCountersResourceModel](ctx, m.PerformanceCounters, diags); pc != nil {
-		requireOneOf(diags, path.Root("performance_counters"), true, "argument",
-			named{"instrumentation_key", pc.InstrumentationKey}, named{"instrumentation_key_wo", pc.InstrumentationKeyWO},
-			named{"instrumentation_key_secret_reference", pc.InstrumentationKeySecretReference})
-	}
-	if mv := objectAs[clusterMountVolumesModel](ctx, m.MountVolumes, diags); mv != nil {
-		at := path.Root("mount_volumes").AtName("azure_file_share")
-		for i, s := range listAs[clusterAzureFileShareResourceModel](ctx, mv.AzureFileShares, diags) {
-			requireOneOf(diags, at.AtListIndex(i), true, "argument", named{"account_key", s.AccountKey},
-				named{"account_key_wo", s.AccountKeyWO}, named{"account_key_secret_reference", s.AccountKeySecretReference})
+	forEachSecretRule(ctx, m, diags, func(at path.Path, exactlyOne bool, values ...named) {
+		if exactlyOne {
+			rejectSeveral(diags, at, "argument", values...)
 		}
-		at = path.Root("mount_volumes").AtName("azure_blob_file_system")
-		for i, b := range listAs[clusterAzureBlobFileSystemResourceModel](ctx, mv.AzureBlobFileSystems, diags) {
-			requireOneOf(diags, at.AtListIndex(i), true, "argument", named{"account_key", b.AccountKey},
-				named{"account_key_wo", b.AccountKeyWO}, named{"account_key_secret_reference", b.AccountKeySecretReference})
-		}
-	}
+	})
 }
 
 // createRecovery is how a cluster whose create did not finish is recorded (see recoverFailedCreate): with

@@ -110,54 +110,72 @@ func TestAccClusterResource_invalidConfig(t *testing.T) {
 }
 
 // TestAccClusterResource_invalidConfigReportsEveryError: a configuration with several mistakes across blocks
-// reports all of them in one plan, not one per attempt.
+// reports all of them in one plan, not one per attempt. Validation reports what any configuration gets wrong
+// (here both scale blocks, and an instrumentation key given twice); the create's plan reports every secret a new
+// cluster lacks (an imported cluster's configuration rightly has none, see requireSecretsForCreate).
 func TestAccClusterResource_invalidConfigReportsEveryError(t *testing.T) {
 	t.Parallel()
 	info := testAccEmulator(t)
 	ws := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Name: "ws"}.String()
-	config := testAccProviderConfig(info) + fmt.Sprintf(`
+	config := func(scale, perf string) string {
+		return testAccProviderConfig(info) + fmt.Sprintf(`
 resource "batchai_cluster" "test" {
   name         = "c1"
   workspace_id = %q
   vm_size      = "Standard_NC6"
   scale_settings {
-    manual {
-      target_node_count = 1
-    }
-    auto_scale {
-      minimum_node_count = 0
-      maximum_node_count = 2
-    }
+%s
   }
   user_account {
     admin_user_name = "azureuser"
   }
   performance_counters {
     app_insights_component_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/components/ai"
+%s
   }
 }
-`, ws)
-	want := []string{
-		"scale_settings takes exactly one block",
-		"user_account needs at least one argument",
-		"performance_counters needs exactly one argument",
+`, ws, scale, perf)
 	}
-	sawError := false
-	resource.UnitTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps:                    []resource.TestStep{{Config: config, PlanOnly: true}},
-		// ErrorCheck (rather than ExpectError) sees the whole error: every mistake must be in it.
-		ErrorCheck: func(err error) error {
-			sawError = true
-			for _, w := range want {
-				if !expectError(w).MatchString(err.Error()) {
-					return fmt.Errorf("the plan did not report %q: %w", w, err)
-				}
+	manual := "    manual {\n      target_node_count = 1\n    }"
+	both := manual + "\n    auto_scale {\n      minimum_node_count = 0\n      maximum_node_count = 2\n    }"
+	twice := `    instrumentation_key = "k"
+    instrumentation_key_secret_reference {
+      source_vault_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv"
+      secret_url      = "https://kv.vault.azure.net/secrets/k"
+    }`
+	for name, tc := range map[string]struct {
+		config string
+		want   []string
+	}{
+		"validation": {config(both, twice), []string{
+			"scale_settings takes exactly one block",
+			"performance_counters takes exactly one argument", "both",
+		}},
+		"create plan": {config(manual, ""), []string{
+			"user_account needs at least one argument",
+			"performance_counters needs exactly one argument",
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			sawError := false
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: tc.config, PlanOnly: true}},
+				// ErrorCheck (rather than ExpectError) sees the whole error: every mistake must be in it.
+				ErrorCheck: func(err error) error {
+					sawError = true
+					for _, w := range tc.want {
+						if !expectError(w).MatchString(err.Error()) {
+							return fmt.Errorf("the plan did not report %q: %w", w, err)
+						}
+					}
+					return nil
+				},
+			})
+			if !sawError {
+				t.Error("the configuration was accepted")
 			}
-			return nil
-		},
-	})
-	if !sawError {
-		t.Error("the configuration was accepted")
+		})
 	}
 }

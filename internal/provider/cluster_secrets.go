@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/objectplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
@@ -302,4 +303,54 @@ func adoptAccountKeys[T any](ctx context.Context, planned, prior types.List, att
 		k.AccountKeyWOVersion = adoptInt64(k.AccountKeyWOVersion, pk.AccountKeyWOVersion)
 	}
 	return listFrom(ctx, attrTypes, items, diags)
+}
+
+// The rules on which secrets a configuration gives. A cluster is created with its secrets: an admin password
+// or SSH key, and exactly one key (or Key Vault reference) per storage mount and for App Insights. A cluster
+// imported from Azure has none in its configuration, as `terraform query -generate-config-out` writes it,
+// since Azure never returns them: those configurations must validate and plan nothing. So ValidateConfig
+// only rejects a secret given twice, and the create's plan (ModifyPlan with no prior state, which is also the
+// create half of a replacement) requires them.
+
+// forEachSecretRule calls rule with each block of m that must hold one of its secrets at creation: exactlyOne
+// says that the values exclude each other (else at least one is needed, and more are allowed).
+func forEachSecretRule(ctx context.Context, m clusterResourceModel, diags *diag.Diagnostics,
+	rule func(at path.Path, exactlyOne bool, values ...named)) {
+	if ua := objectAs[clusterUserAccountResourceModel](ctx, m.UserAccount, diags); ua != nil {
+		// The service refuses an account without either ("Please provide admin user password or ssh
+		// key"): nobody could log in to the nodes.
+		rule(path.Root("user_account"), false,
+			named{"admin_user_ssh_public_key", ua.AdminUserSSHPublicKey}, named{"admin_user_ssh_public_key_wo", ua.AdminUserSSHPublicKeyWO},
+			named{"admin_user_password", ua.AdminUserPassword}, named{"admin_user_password_wo", ua.AdminUserPasswordWO})
+	}
+	if pc := objectAs[clusterPerformanceCountersResourceModel](ctx, m.PerformanceCounters, diags); pc != nil {
+		rule(path.Root("performance_counters"), true,
+			named{"instrumentation_key", pc.InstrumentationKey}, named{"instrumentation_key_wo", pc.InstrumentationKeyWO},
+			named{"instrumentation_key_secret_reference", pc.InstrumentationKeySecretReference})
+	}
+	if mv := objectAs[clusterMountVolumesModel](ctx, m.MountVolumes, diags); mv != nil {
+		at := path.Root("mount_volumes").AtName("azure_file_share")
+		for i, s := range listAs[clusterAzureFileShareResourceModel](ctx, mv.AzureFileShares, diags) {
+			rule(at.AtListIndex(i), true, named{"account_key", s.AccountKey},
+				named{"account_key_wo", s.AccountKeyWO}, named{"account_key_secret_reference", s.AccountKeySecretReference})
+		}
+		at = path.Root("mount_volumes").AtName("azure_blob_file_system")
+		for i, b := range listAs[clusterAzureBlobFileSystemResourceModel](ctx, mv.AzureBlobFileSystems, diags) {
+			rule(at.AtListIndex(i), true, named{"account_key", b.AccountKey},
+				named{"account_key_wo", b.AccountKeyWO}, named{"account_key_secret_reference", b.AccountKeySecretReference})
+		}
+	}
+}
+
+// requireSecretsForCreate checks, in the plan of a create, that the configuration (which alone holds the
+// write-only secrets) gives every secret the new cluster needs.
+func requireSecretsForCreate(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
+	var m clusterResourceModel
+	if d := config.Get(ctx, &m); d.HasError() {
+		diags.Append(d...)
+		return
+	}
+	forEachSecretRule(ctx, m, diags, func(at path.Path, exactlyOne bool, values ...named) {
+		requireOneOf(diags, at, exactlyOne, "argument", values...)
+	})
 }

@@ -23,6 +23,12 @@ import (
 // created or resized may read as 404 for timing.notFoundGrace (ARM's eventual consistency) before the wait
 // believes it. It returns the last cluster read in every case, for the caller to record.
 func waitForClusterSteady(ctx context.Context, c *client.Client, t timing, id api.ClusterID) (api.Cluster, error) {
+	return waitForClusterSteadyReporting(ctx, c, t, id, nil)
+}
+
+// waitForClusterSteadyReporting is waitForClusterSteady that also hands every read of the cluster to report
+// (when not nil) while it is not steady yet, for the progress messages of batchai_cluster_resize.
+func waitForClusterSteadyReporting(ctx context.Context, c *client.Client, t timing, id api.ClusterID, report func(api.Cluster)) (api.Cluster, error) {
 	var last api.Cluster
 	var notFoundSince time.Time
 	err := pollUntil(ctx, c.PollFrequency(), func(ctx context.Context) (bool, error) {
@@ -49,6 +55,9 @@ func waitForClusterSteady(ctx context.Context, c *client.Client, t timing, id ap
 		case strings.EqualFold(api.Deref(p.AllocationState), api.AllocationStateSteady) &&
 			strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateSucceeded):
 			return true, nil
+		}
+		if report != nil {
+			report(cl)
 		}
 		tflog.Debug(ctx, "waiting for the cluster's allocation to become steady", map[string]any{
 			"allocation_state": api.Deref(p.AllocationState), "current_node_count": api.Deref(p.CurrentNodeCount),

@@ -39,6 +39,11 @@ var (
 	actionDelete     = action{"Error Deleting %s", "deleting %s (%s)"}
 	actionWaitDelete = action{"Error Waiting for %s Deletion", "waiting for deletion of %s (%s)"}
 	actionCheckExist = action{"Error Checking for Existing %s", "checking for an existing %s (%s)"}
+	// actionList is worded with the plural kind (kindWorkspace + "s") and the scope listed.
+	actionList = action{"Error Listing %s", "listing %s (%s)"}
+	// actionResize is the batchai_cluster_resize action's PATCH, and actionWaitResize its wait.
+	actionResize     = action{"Error Resizing %s", "resizing %s (%s)"}
+	actionWaitResize = action{"Error Waiting for %s Resize", "waiting for the resize of %s (%s)"}
 )
 
 // addAPIError reports a failed call: the summary names the action and kind, the detail follows the AWS

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"os"
 
+	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/function"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
@@ -16,7 +19,12 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 )
 
-var _ provider.Provider = &batchaiProvider{}
+var (
+	_ provider.Provider                  = &batchaiProvider{}
+	_ provider.ProviderWithListResources = &batchaiProvider{}
+	_ provider.ProviderWithActions       = &batchaiProvider{}
+	_ provider.ProviderWithFunctions     = &batchaiProvider{}
+)
 
 // New returns the provider factory for providerserver.Serve and the tests.
 func New(version string) func() provider.Provider {
@@ -108,6 +116,8 @@ func (p *batchaiProvider) Configure(ctx context.Context, req provider.ConfigureR
 	data := &providerData{client: c, secrets: s.secrets(), timing: p.timing.withDefaults()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
+	resp.ActionData = data
 }
 
 // unknownAttributes reports every provider attribute whose value is not known yet (it depends on a resource
@@ -139,6 +149,32 @@ func (p *batchaiProvider) Resources(context.Context) []func() resource.Resource 
 		newWorkspaceResource,
 		newClusterResource,
 	}
+}
+
+// ListResources are the list resources of `terraform query` (Terraform >= 1.14), one per managed resource:
+// older CLIs never ask for them.
+func (p *batchaiProvider) ListResources(context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		newWorkspaceListResource,
+		newClusterListResource,
+	}
+}
+
+// Actions are the actions of `terraform apply -invoke` and `action_trigger` (Terraform >= 1.14): older CLIs
+// never ask for them.
+func (p *batchaiProvider) Actions(context.Context) []func() fwaction.Action {
+	return []func() fwaction.Action{
+		newClusterResizeAction,
+	}
+}
+
+// Functions are the provider functions (provider::batchai::<name>, Terraform >= 1.8, OpenTofu >= 1.7).
+func (p *batchaiProvider) Functions(context.Context) []func() function.Function {
+	return append([]func() function.Function{
+		newParseResourceIDFunction,
+		newVMSizeFunction,
+		newClusterVCPUsFunction,
+	}, resourceIDBuilders()...)
 }
 
 func (p *batchaiProvider) DataSources(context.Context) []func() datasource.DataSource {

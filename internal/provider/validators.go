@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -150,6 +151,46 @@ func (workspaceIDValidator) ValidateString(_ context.Context, req validator.Stri
 	}
 }
 
+// clusterID checks that a string is a Batch AI cluster ARM ID.
+func clusterID() validator.String {
+	return clusterIDValidator{
+		description: "must be a Batch AI cluster ID: /subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.BatchAI/workspaces/{workspace}/clusters/{cluster}",
+	}
+}
+
+type clusterIDValidator struct{ description }
+
+func (clusterIDValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	id, err := api.ParseClusterID(req.ConfigValue.ValueString())
+	if err == nil {
+		err = api.ValidateName(id.Name)
+	}
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Batch AI Cluster ID",
+			fmt.Sprintf("Attribute %s must be the ID of a cluster (usually batchai_cluster.<name>.id): %s", req.Path, err))
+	}
+}
+
+// positiveDuration checks that a string is a Go duration greater than zero, such as 30m or 1h30m.
+func positiveDuration() validator.String {
+	return positiveDurationValidator{description: "must be a duration greater than zero, such as `30m` or `1h30m`"}
+}
+
+type positiveDurationValidator struct{ description }
+
+func (v positiveDurationValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if d, err := time.ParseDuration(req.ConfigValue.ValueString()); err != nil || d <= 0 {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration",
+			fmt.Sprintf("Attribute %s %s, got %q.", req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
+	}
+}
+
 // atLeastSibling requires an int64 attribute to be at least the value of a sibling attribute, e.g.
 // maximum_node_count >= minimum_node_count.
 func atLeastSibling(sibling string) validator.Int64 {
@@ -250,19 +291,9 @@ type named struct {
 // requireOneOf requires at least one of the values in the block at `at` to be set, and with exactlyOne
 // at most one. It reports on the first value set twice, or on the block when none is set.
 func requireOneOf(diags *diag.Diagnostics, at path.Path, exactlyOne bool, kind string, values ...named) {
-	var set []string
-	names := make([]string, 0, len(values))
-	for _, v := range values {
-		if v.value.IsUnknown() || hasUnknownAttribute(v.value) {
-			return
-		}
-		names = append(names, "`"+v.name+"`")
-		if !v.value.IsNull() {
-			set = append(set, v.name)
-		}
-	}
-	list := strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+	set, list, known := setValues(values)
 	switch {
+	case !known:
 	case len(set) == 0:
 		what := "at least one"
 		if exactlyOne {
@@ -271,10 +302,39 @@ func requireOneOf(diags *diag.Diagnostics, at path.Path, exactlyOne bool, kind s
 		diags.AddAttributeError(at, "Missing Required Argument",
 			fmt.Sprintf("%s needs %s %s of %s.", at, what, kind, list))
 	case exactlyOne && len(set) > 1:
-		diags.AddAttributeError(at.AtName(set[1]), "Conflicting Arguments",
-			fmt.Sprintf("%s takes exactly one %s of %s, but both %s and %s are set.", at, kind, list,
-				at.AtName(set[0]), at.AtName(set[1])))
+		addConflictingArguments(diags, at, kind, list, set)
 	}
+}
+
+// rejectSeveral is the "at most one" half of requireOneOf with exactlyOne, for the rules whose "at least
+// one" half only a create can check: the secrets of an imported resource are absent from its configuration
+// (Azure never returns them), and rightly so.
+func rejectSeveral(diags *diag.Diagnostics, at path.Path, kind string, values ...named) {
+	if set, list, known := setValues(values); known && len(set) > 1 {
+		addConflictingArguments(diags, at, kind, list, set)
+	}
+}
+
+// setValues returns the names of the values that are set, and every name as a list for a diagnostic; known
+// is false while any value is unknown (the rule is then checked later).
+func setValues(values []named) (set []string, list string, known bool) {
+	names := make([]string, 0, len(values))
+	for _, v := range values {
+		if v.value.IsUnknown() || hasUnknownAttribute(v.value) {
+			return nil, "", false
+		}
+		names = append(names, "`"+v.name+"`")
+		if !v.value.IsNull() {
+			set = append(set, v.name)
+		}
+	}
+	return set, strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1], true
+}
+
+func addConflictingArguments(diags *diag.Diagnostics, at path.Path, kind, list string, set []string) {
+	diags.AddAttributeError(at.AtName(set[1]), "Conflicting Arguments",
+		fmt.Sprintf("%s takes exactly one %s of %s, but both %s and %s are set.", at, kind, list,
+			at.AtName(set[0]), at.AtName(set[1])))
 }
 
 // hasUnknownAttribute reports whether an object has an unknown attribute. A `dynamic` block whose

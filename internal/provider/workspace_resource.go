@@ -17,6 +17,7 @@ var (
 	_ resource.Resource                = &workspaceResource{}
 	_ resource.ResourceWithConfigure   = &workspaceResource{}
 	_ resource.ResourceWithImportState = &workspaceResource{}
+	_ resource.ResourceWithIdentity    = &workspaceResource{}
 	_ resource.ResourceWithModifyPlan  = &workspaceResource{}
 )
 
@@ -37,6 +38,10 @@ func (r *workspaceResource) Schema(ctx context.Context, _ resource.SchemaRequest
 	resp.Schema = workspaceResourceSchema(ctx)
 }
 
+func (r *workspaceResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = workspaceIdentitySchema()
+}
+
 func (r *workspaceResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan workspaceResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -46,6 +51,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	id := api.WorkspaceID{SubscriptionID: c.SubscriptionID(), ResourceGroup: plan.ResourceGroupName.ValueString(), Name: plan.Name.ValueString()}
 	ctx = r.logContext(ctx, id.String())
+	setIdentity(ctx, resp.Identity, newWorkspaceIdentity(id), &resp.Diagnostics)
 	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
 	resp.Diagnostics.Append(diags...)
 	body, diags := expandWorkspaceCreateParameters(ctx, plan)
@@ -97,6 +103,8 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	if !ok {
 		return
 	}
+	// First, so that a Read that removes the workspace has it too (identity.go).
+	setIdentity(ctx, resp.Identity, newWorkspaceIdentity(id), &resp.Diagnostics)
 
 	ws, err := c.GetWorkspace(ctx, id)
 	if removeIfGone(ctx, resp, "workspace", err, api.Deref(ws.Properties).ProvisioningState) {
@@ -121,6 +129,7 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 	if !ok {
 		return
 	}
+	setIdentity(ctx, resp.Identity, newWorkspaceIdentity(id), &resp.Diagnostics)
 	tags, diags := expandTags(ctx, plan.Tags)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -158,9 +167,17 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 	})
 }
 
-// ImportState accepts the workspace's ARM ID in any casing of its fixed segments; Read fills in the rest.
+// ImportState accepts the workspace's ARM ID in any casing of its fixed segments, or its identity; Read fills
+// in the rest.
 func (r *workspaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := api.ParseWorkspaceID(req.ID)
+	raw := importedID(ctx, req, kindWorkspace, &resp.Diagnostics, workspaceIDFromIdentity(r.providerSubscription()))
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := api.ParseWorkspaceID(raw)
+	if err == nil {
+		err = api.ValidateName(id.Name)
+	}
 	if err != nil {
 		addInvalidImportIDError(&resp.Diagnostics, kindWorkspace, err)
 		return
@@ -168,6 +185,7 @@ func (r *workspaceResource) ImportState(ctx context.Context, req resource.Import
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("resource_group_name"), id.ResourceGroup)...)
+	setIdentity(ctx, resp.Identity, newWorkspaceIdentity(id), &resp.Diagnostics)
 }
 
 // ModifyPlan makes a respelled location (or any other change that is no change to ARM) plan nothing.

@@ -1,0 +1,196 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/list"
+	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
+)
+
+// What every list resource (Terraform >= 1.14: `list` blocks in .tfquery.hcl files, `terraform query`) shares.
+// A list resource finds the instances of a managed resource that exist in Azure, whoever made them, in a
+// scope: a subscription (the provider's by default), a resource group, a workspace. Those being deleted are left
+// out: they are as good as gone, as a Read sees them (resource_base.go). Each result carries the
+// resource's identity (for the import blocks `terraform query -generate-config-out` writes), a display name,
+// and, when Terraform asks for it, the resource's state as a Read after an import would record it, from which
+// Terraform generates the configuration. That configuration leaves out what Azure never returns (secrets):
+// it plans nothing once imported, since an imported resource's secrets are unknown, not different (see
+// cluster_secrets.go). Each list resource is in <thing>_list.go.
+
+// listResourceBase is embedded by every list resource: its Configure is a resource's (the framework calls
+// list resources' Configure with the resource's request types).
+type listResourceBase struct {
+	resourceBase
+}
+
+// listScopeModel is the scope every list resource's configuration starts with.
+type listScopeModel struct {
+	SubscriptionID    types.String `tfsdk:"subscription_id"`
+	ResourceGroupName types.String `tfsdk:"resource_group_name"`
+}
+
+// subscriptionIDPattern is what a subscription ID may be: one path segment.
+var subscriptionIDPattern = regexp.MustCompile(`^[^/\s]+$`)
+
+// listScopeAttributes are the attributes of listScopeModel, for a list resource's schema. what names the
+// resources listed ("workspaces").
+func listScopeAttributes(what string) map[string]listschema.Attribute {
+	return map[string]listschema.Attribute{
+		"subscription_id": listschema.StringAttribute{
+			Optional: true,
+			MarkdownDescription: "The subscription to list " + what + " in. Defaults to the provider's " +
+				"`subscription_id`.",
+			Validators: []validator.String{stringvalidator.RegexMatches(subscriptionIDPattern, "must be a subscription ID")},
+		},
+		"resource_group_name": listschema.StringAttribute{
+			Optional:            true,
+			MarkdownDescription: "Only list " + what + " in this resource group. Every resource group when left out.",
+			Validators:          resourceGroupNameValidators(),
+		},
+	}
+}
+
+// subscription is the subscription a list covers.
+func (m listScopeModel) subscription(c *client.Client) string {
+	if s := m.SubscriptionID.ValueString(); s != "" {
+		return s
+	}
+	return c.SubscriptionID()
+}
+
+// scopeID is the ARM scope of the list, for diagnostics.
+func (m listScopeModel) scopeID(c *client.Client) string {
+	scope := "/subscriptions/" + m.subscription(c)
+	if rg := m.ResourceGroupName.ValueString(); rg != "" {
+		scope += "/resourceGroups/" + rg
+	}
+	return scope
+}
+
+// listWorkspaces lists the workspaces of the scope, in a stable order (by ARM ID, without regard to case).
+func (m listScopeModel) listWorkspaces(ctx context.Context, c *client.Client) ([]api.Workspace, error) {
+	var (
+		all []api.Workspace
+		err error
+	)
+	if rg := m.ResourceGroupName.ValueString(); rg != "" {
+		all, err = c.ListWorkspacesByResourceGroup(ctx, m.subscription(c), rg)
+	} else {
+		all, err = c.ListWorkspacesBySubscription(ctx, m.subscription(c))
+	}
+	sortByID(all, func(ws api.Workspace) *string { return ws.ID })
+	return all, err
+}
+
+// sortByID sorts items by their ARM IDs, without regard to case, so that results and the names of the
+// resources Terraform generates for them (list_0, list_1, ...) do not depend on the service's order.
+func sortByID[T any](items []T, id func(T) *string) {
+	slices.SortStableFunc(items, func(a, b T) int {
+		return strings.Compare(strings.ToLower(api.Deref(id(a))), strings.ToLower(api.Deref(id(b))))
+	})
+}
+
+// listStream pushes the results of one List call: it stops at the limit Terraform set, and when Terraform
+// stops reading.
+type listStream struct {
+	push  func(list.ListResult) bool
+	limit int64
+	count int64
+}
+
+// send pushes r, and reports whether the list should go on.
+func (s *listStream) send(r list.ListResult) bool {
+	if !s.push(r) {
+		return false
+	}
+	s.count++
+	return s.limit <= 0 || s.count < s.limit
+}
+
+// fail pushes a result that ends the list with diags.
+func (s *listStream) fail(diags diag.Diagnostics) {
+	s.push(list.ListResult{Diagnostics: diags})
+}
+
+// failAPI ends the list with the error of a call listing kind (plural) in scope.
+func (s *listStream) failAPI(kind, scope string, err error) {
+	var diags diag.Diagnostics
+	addAPIError(&diags, actionList, kind, scope, err)
+	s.fail(diags)
+}
+
+// listConfig reads a list resource's configuration into T, or ends the stream with why it cannot.
+func listConfig[T any](ctx context.Context, req list.ListRequest, b *listResourceBase, stream *list.ListResultsStream) (T, *client.Client, bool) {
+	var m T
+	var diags diag.Diagnostics
+	diags.Append(req.Config.Get(ctx, &m)...)
+	c, ok := b.client(&diags)
+	if !ok {
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+		return m, nil, false
+	}
+	return m, c, true
+}
+
+// newListResult starts the result of the resource named by id (an ARM ID): its identity, its display name,
+// and, when Terraform asks for the resource, its state seeded with the attributes an import would set, for
+// fill to complete from the API's answer (fill receives the resource's state and returns its diagnostics).
+func newListResult(ctx context.Context, req list.ListRequest, identity any, displayName string,
+	seed map[string]string, fill func(resource tfsdkResource) diag.Diagnostics) list.ListResult {
+	result := req.NewListResult(ctx)
+	result.DisplayName = displayName
+	result.Diagnostics.Append(result.Identity.Set(ctx, identity)...)
+	if !req.IncludeResource || result.Diagnostics.HasError() {
+		return result
+	}
+	for _, name := range sortedKeys(seed) {
+		result.Diagnostics.Append(result.Resource.SetAttribute(ctx, path.Root(name), seed[name])...)
+	}
+	if !result.Diagnostics.HasError() {
+		result.Diagnostics.Append(fill(result.Resource)...)
+	}
+	return result
+}
+
+// tfsdkResource is the state of a listed resource (a *tfsdk.Resource).
+type tfsdkResource interface {
+	Get(ctx context.Context, target any) diag.Diagnostics
+	Set(ctx context.Context, val any) diag.Diagnostics
+}
+
+// fillListedResource reads the seeded state into the model M, lets set complete it from the API's answer, and
+// stores it back: the state a Read right after an import records.
+func fillListedResource[M any](ctx context.Context, res tfsdkResource, set func(m *M) diag.Diagnostics) diag.Diagnostics {
+	var m M
+	diags := res.Get(ctx, &m)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(set(&m)...)
+	if diags.HasError() {
+		return diags
+	}
+	diags.Append(res.Set(ctx, &m)...)
+	return diags
+}
+
+// listedName describes a resource in a display name: "name in scope".
+func listedName(name, scope string, details ...string) string {
+	s := fmt.Sprintf("%s in %s", name, scope)
+	if len(details) > 0 {
+		s += " (" + strings.Join(details, ", ") + ")"
+	}
+	return s
+}
