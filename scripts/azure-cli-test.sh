@@ -235,7 +235,17 @@ EOF
   job_file hi 'echo hi | tee $AZ_BATCHAI_OUTPUT_OUTPUT/result.txt'
   azx az-short batchai job create -n hi -c c1 -e "$e" -w "$w" -g "$g" -f "$work/hi.json" -o none
   pass "az batchai job create -f hi.json"
-  azx az-short batchai job wait -n hi -e "$e" -w "$w" -g "$g" --interval 1
+  # az 2.45's `job wait` sleeps with `--interval` as given on the command line, a string (TypeError), and its
+  # default interval is 15 s: wait for the end with `job show` first, so that `job wait` only reads the state
+  # and reports the exit status.
+  ended() {
+    case "$(azx az-short batchai job show -n "$1" -e "$e" -w "$w" -g "$g" --query executionState -o tsv)" in
+    succeeded | failed) return 0 ;;
+    esac
+    return 1
+  }
+  poll "az batchai job show: job hi has ended" ended hi
+  azx az-short batchai job wait -n hi -e "$e" -w "$w" -g "$g"
   pass "az batchai job wait: exit status 0"
   equal "az batchai job show (state, exit code)" "$(azx az-short batchai job show -n hi -e "$e" -w "$w" -g "$g" \
     --query '[executionState, executionInfo.exitCode]' -o tsv | tr '\t\n' '  ' | sed 's/ *$//')" "succeeded 0"
@@ -249,7 +259,8 @@ EOF
   job_file fails 'echo oops >&2; exit 3'
   azx az-short batchai job create -n fails -c c1 -e "$e" -w "$w" -g "$g" -f "$work/fails.json" -o none
   rc=0
-  azx az-short batchai job wait -n fails -e "$e" -w "$w" -g "$g" --interval 1 || rc=$?
+  poll "az batchai job show: job fails has ended" ended fails
+  azx az-short batchai job wait -n fails -e "$e" -w "$w" -g "$g" || rc=$?
   equal "az batchai job wait of a job that exits 3: exit status" "$rc" 3
   equal "az batchai job file stream -f stderr.txt" \
     "$(azx az-short batchai job file stream -j fails -e "$e" -w "$w" -g "$g" -f stderr.txt)" oops
