@@ -164,6 +164,12 @@ func (r *clusterResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The plan only warned about the quota (an error there would block destroy): refuse the resize here,
+	// before the PATCH, so that nothing changes.
+	if !r.checkQuotaBeforeResize(ctx, c, plan, state, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // nothing changed
+		return
+	}
 	// A PATCH during a resize is fine: the service retargets the running resize.
 	cl, err := c.UpdateCluster(ctx, id, body)
 	if err != nil {

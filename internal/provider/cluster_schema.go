@@ -36,11 +36,16 @@ func clusterResourceSchema(ctx context.Context) schema.Schema {
 			"never returned by the service. Their classic forms are `Sensitive` and kept in state from configuration; " +
 			"their `_wo` forms (Terraform >= 1.11) are write-only and never stored: change the matching `_wo_version` " +
 			"to send a new value (which replaces the cluster).\n\n" +
-			"Plans are checked against the subscription's Batch AI quota in the workspace's location: a new " +
-			"cluster, or a resize, whose vCPUs exceed what is left fails at plan time with the numbers (what a " +
-			"replaced cluster holds counts as available to its replacement). `terraform destroy` plans the " +
-			"configuration first: while the configuration asks for more than the quota allows, destroy with " +
-			"`terraform destroy -refresh=false`.\n\n" +
+			"Plans are checked against the subscription's Batch AI quota in the workspace's location, for every " +
+			"VM size the service accepted: a new cluster, or a resize, whose vCPUs exceed what is left gets a " +
+			"warning at plan time with the numbers, and the apply stops before sending its request, so nothing " +
+			"is created or resized (what a replaced cluster holds counts as available to its replacement). It is " +
+			"a warning, not an error, because `terraform destroy` plans the configuration first and must never be " +
+			"blocked by it; a plan that only removes capacity is never warned about. The provider cannot know " +
+			"everything before the apply: a cluster in a workspace created by the same apply is only checked at " +
+			"apply time, several new clusters are checked one by one (clusters that only exceed the quota " +
+			"together each pass, and the service fails the later ones), and other tools may use quota between " +
+			"plan and apply.\n\n" +
 			"A cluster deleted outside Terraform, even one Azure still shows as `deleting`, is planned for " +
 			"creation; the apply waits for the deletion to finish before creating it again.",
 		Attributes: map[string]schema.Attribute{
@@ -65,9 +70,10 @@ func clusterResourceSchema(ctx context.Context) schema.Schema {
 			"vm_size": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "The VM size of every node, e.g. `Standard_NC6`. Compared case-insensitively " +
-					"(`Standard_NC6` and `STANDARD_NC6` are the same size). The service supports every Azure VM size " +
-					"except `STANDARD_A0` and the premium-storage series (`STANDARD_GS`, `STANDARD_DS` and " +
-					"`STANDARD_DSV2`), which are rejected at plan time. Changing it replaces the cluster.",
+					"(`Standard_NC6` and `STANDARD_NC6` are the same size). The service supported the Azure VM sizes of " +
+					"2018 except `STANDARD_A0` and the premium-storage series (`STANDARD_GS`, `STANDARD_DS` and " +
+					"`STANDARD_DSV2`): those, and names it did not know, are rejected at plan time (an unknown name with " +
+					"the closest supported ones). Changing it replaces the cluster.",
 				Validators:    []validator.String{supportedVMSize()},
 				PlanModifiers: []planmodifier.String{keepEquivalentState(normalizeCaseInsensitive), stringplanmodifier.RequiresReplace()},
 			},

@@ -82,12 +82,17 @@ func clusterVMSizeRejection(size string) string {
 	return ""
 }
 
-// supportedVMSize rejects the VM sizes the service rejects, at plan time instead of after the PUT.
+// supportedVMSize rejects the VM sizes the service rejects, at plan time instead of after the PUT: the
+// refused series, and every name outside the table of sizes it accepted (internal/vmsize), with the closest
+// names it did accept.
 func supportedVMSize() validator.String {
 	return clusterVMSizeValidator{
-		description: "must be a VM size Batch AI supports (not STANDARD_A0, STANDARD_GS*, STANDARD_DS* or STANDARD_DS*_V2)",
+		description: "must be a VM size Batch AI supports (one of internal/vmsize; not STANDARD_A0, STANDARD_GS*, STANDARD_DS* or STANDARD_DS*_V2)",
 	}
 }
+
+// vmSizeSuggestions is how many close sizes an unknown size's error names.
+const vmSizeSuggestions = 3
 
 type clusterVMSizeValidator struct{ description }
 
@@ -103,6 +108,14 @@ func (clusterVMSizeValidator) ValidateString(_ context.Context, req validator.St
 	if why := clusterVMSizeRejection(size); why != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Unsupported VM Size",
 			fmt.Sprintf("Attribute %s is %q: %s. Choose another size, e.g. Standard_NC6 or Standard_D2_v2.", req.Path, size, why))
+		return
+	}
+	if _, ok := vmsize.Lookup(size); !ok {
+		close := vmsize.Closest(size, vmSizeSuggestions)
+		resp.Diagnostics.AddAttributeError(req.Path, "Unknown VM Size",
+			fmt.Sprintf("Attribute %s is %q, which is not a VM size Batch AI supported (sizes are compared "+
+				"case-insensitively). The closest supported sizes are %s and %s.", req.Path, size,
+				strings.Join(close[:len(close)-1], ", "), close[len(close)-1]))
 	}
 }
 

@@ -33,7 +33,12 @@ func TestClusterStringValidators(t *testing.T) {
 		want  string // "" when valid
 	}{
 		"size ok":             {supportedVMSize(), "Standard_NC6", ""},
-		"size unknown ok":     {supportedVMSize(), "Standard_H16r", ""},
+		"size RDMA ok":        {supportedVMSize(), "Standard_H16r", ""},
+		"size any case ok":    {supportedVMSize(), "standard_nc24rs_v3", ""},
+		"size unknown":        {supportedVMSize(), "Standard_NC7", "Unknown VM Size: Attribute attr is \"Standard_NC7\", which is not a VM size Batch AI supported"},
+		"size suggestions":    {supportedVMSize(), "Standard_NC7", "closest supported sizes are Standard_NC6, Standard_NC12 and Standard_NC24."},
+		"size typo":           {supportedVMSize(), "Standard_H16rr", "closest supported sizes are Standard_H16r, "},
+		"size no prefix":      {supportedVMSize(), "NC6", "closest supported sizes are Standard_NC6, "},
 		"size A0":             {supportedVMSize(), "STANDARD_A0", "STANDARD_A0"},
 		"size A0 any case":    {supportedVMSize(), "standard_a0", "does not support STANDARD_A0"},
 		"size A1 ok":          {supportedVMSize(), "Standard_A1", ""},
