@@ -274,7 +274,8 @@ func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	r.checkQuotaForPlan(ctx, r.data.client, plan, prior, &resp.Diagnostics)
 }
 
-// ValidateConfig checks the rules that span attributes of a block: "exactly one of" and "at most one of".
+// ValidateConfig checks the rules that span attributes of a block: "exactly one of" and "at most one of", and
+// that no two mounts share a relative_mount_path.
 // They live here rather than on the attributes because attribute validators also run when their single
 // nested block is absent, and would then demand values nobody asked for. Unknown values skip a rule. That a
 // secret is given at all is checked when a cluster is created (requireSecretsForCreate): the configuration
@@ -296,6 +297,12 @@ func (r *clusterResource) ValidateConfig(ctx context.Context, req resource.Valid
 			rejectSeveral(diags, at, "argument", values...)
 		}
 	})
+	if mv := objectAs[clusterMountVolumesModel](ctx, m.MountVolumes, diags); mv != nil {
+		requireDistinctMountPaths(diags, path.Root("mount_volumes"),
+			[]string{"azure_file_share", "azure_blob_file_system", "file_server", "unmanaged_file_system"},
+			map[string]types.List{"azure_file_share": mv.AzureFileShares, "azure_blob_file_system": mv.AzureBlobFileSystems,
+				"file_server": mv.FileServers, "unmanaged_file_system": mv.UnmanagedFileSystems})
+	}
 }
 
 // createRecovery is how a cluster whose create did not finish is recorded (see recoverFailedCreate): with

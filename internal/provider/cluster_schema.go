@@ -546,8 +546,10 @@ func accountKeyAttribute() schema.StringAttribute {
 
 func relativeMountPathAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
-		Required:            true,
-		MarkdownDescription: "Where to mount it, relative to `$AZ_BATCHAI_MOUNT_ROOT`, e.g. `afs`.",
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		Required: true,
+		MarkdownDescription: "Where to mount it, relative to `$AZ_BATCHAI_MOUNT_ROOT`, e.g. `afs` or `data/afs`: no `/` " +
+			"at either end, no empty, `.` or `..` segments, and a directory of its own (two mounts of a cluster " +
+			"cannot share one). Both are checked at plan time.",
+		Validators: []validator.String{stringvalidator.LengthAtLeast(1), relativeMountPath()},
 	}
 }
