@@ -318,6 +318,7 @@ func clusterSetupTaskBlock() schema.SingleNestedBlock {
 				Optional:            true, // required in the block: see requiredInBlock
 				MarkdownDescription: "Required. The command line, run in a bash subshell, e.g. `apt install unzip -y`.",
 				Validators:          []validator.String{requiredInBlock(), stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{requiresReplaceWhenNew()},
 			},
 			"environment_variables": schema.MapAttribute{
 				Optional:            true,
@@ -383,6 +384,7 @@ func clusterPerformanceCountersBlock() schema.SingleNestedBlock {
 				Optional:            true, // required in the block: see requiredInBlock
 				MarkdownDescription: "Required. The ARM ID of the Application Insights component.",
 				Validators:          []validator.String{requiredInBlock(), armIDValidator("Microsoft.Insights", "components")},
+				PlanModifiers:       []planmodifier.String{requiresReplaceWhenNew()},
 			},
 			"instrumentation_key": sensitiveString("The component's instrumentation key, stored in state. Give "+
 				"exactly one of `instrumentation_key`, `instrumentation_key_wo` or `instrumentation_key_secret_reference`.",
@@ -435,7 +437,7 @@ func clusterMountVolumesBlock() schema.SingleNestedBlock {
 			"(the CLI's `--afs-name`, `--bfs-name`, `--nfs` and `--config-file` mounts). Give at least one mount. " +
 			"Changing anything replaces the cluster.",
 		Validators:    []validator.Object{atLeastOneNestedBlock()},
-		PlanModifiers: []planmodifier.Object{requiresReplaceUnlessAdopting(adoptMountVolumes)},
+		PlanModifiers: []planmodifier.Object{requiresReplaceUnlessAdopting(adoptMountVolumes, withoutAppendedItems)},
 		Blocks: map[string]schema.Block{
 			"azure_file_share": schema.ListNestedBlock{
 				MarkdownDescription: "An Azure Files share. Repeatable.",
@@ -550,6 +552,7 @@ func relativeMountPathAttribute() schema.StringAttribute {
 		MarkdownDescription: "Where to mount it, relative to `$AZ_BATCHAI_MOUNT_ROOT`, e.g. `afs` or `data/afs`: no `/` " +
 			"at either end, no empty, `.` or `..` segments, and a directory of its own (two mounts of a cluster " +
 			"cannot share one). Both are checked at plan time.",
-		Validators: []validator.String{stringvalidator.LengthAtLeast(1), relativeMountPath()},
+		Validators:    []validator.String{stringvalidator.LengthAtLeast(1), relativeMountPath()},
+		PlanModifiers: []planmodifier.String{requiresReplaceWhenNew()},
 	}
 }
