@@ -366,7 +366,9 @@ func (m *clusterResourceModel) planResize(state clusterResourceModel) {
 // write-only attributes as forcing the replacement (see requiresReplaceUnlessAdopting).
 func replaceRemovedBlocks(ctx context.Context, plan, state clusterResourceModel, diags *diag.Diagnostics) path.Paths {
 	var paths path.Paths
-	removed := func(planned, prior types.Object) bool { return planned.IsNull() && !prior.IsNull() && !prior.IsUnknown() }
+	removed := func(planned, prior types.Object) bool {
+		return planned.IsNull() && !prior.IsNull() && !prior.IsUnknown()
+	}
 	if removed(plan.SetupTask, state.SetupTask) {
 		paths = append(paths, path.Root("setup_task").AtName("command_line"))
 	}
