@@ -17,6 +17,7 @@ import (
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 )
 
@@ -175,9 +176,9 @@ func (b *bench) mustRun(t *testing.T, dir string, env []string, args ...string) 
 // docEmulator starts an emulator with the resource groups the documentation uses, and returns it with the
 // environment a reader exports from its output (the ARM_* variables), the client for fixtures and checks,
 // and a poll interval below a second, which the provider must honour.
-func docEmulator(t *testing.T) (*emulatortest.Instance, *client.Client, []string) {
+func docEmulator(t *testing.T, opts ...func(*emulator.Config)) (*emulatortest.Instance, *client.Client, []string) {
 	t.Helper()
-	inst := emulatortest.Start(t)
+	inst := emulatortest.Start(t, opts...)
 	c, err := client.New(client.Options{Endpoint: inst.Endpoint, Audience: inst.Audience, SubscriptionID: inst.SubscriptionID,
 		Credential: inst.Credential(t), Transport: inst.HTTPClient(), PollFrequency: 50 * time.Millisecond})
 	if err != nil {
@@ -254,4 +255,22 @@ func waitSteady(t *testing.T, c *client.Client, id api.ClusterID) api.Cluster {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// clock is an emulator clock that a test can move forward: the emulator computes node states from it.
+type clock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
 }
