@@ -121,15 +121,15 @@ func clusterResourceSchema(ctx context.Context) schema.Schema {
 			"allocation_state": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "`steady` when no nodes are being added or removed, `resizing` while they " +
-					"are.",
+					"are. " + observedNote,
 			},
 			"current_node_count": schema.Int64Attribute{
 				Computed:            true,
-				MarkdownDescription: "The number of nodes the cluster has now.",
+				MarkdownDescription: "The number of nodes the cluster has now. " + observedNote,
 			},
 			"node_state_counts": schema.SingleNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: "The number of nodes in each state.",
+				MarkdownDescription: "The number of nodes in each state. " + observedNote,
 				Attributes: map[string]schema.Attribute{
 					"idle":      schema.Int64Attribute{Computed: true, MarkdownDescription: "Nodes ready for jobs."},
 					"running":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Nodes running a job."},
@@ -141,7 +141,7 @@ func clusterResourceSchema(ctx context.Context) schema.Schema {
 			"errors": schema.ListNestedAttribute{
 				Computed: true,
 				MarkdownDescription: "Errors the service reports for the cluster, e.g. node setup failures or " +
-					"allocation failures for lack of quota.",
+					"allocation failures for lack of quota. " + observedNote,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"code":    schema.StringAttribute{Computed: true, MarkdownDescription: "The error code."},
 					"message": schema.StringAttribute{Computed: true, MarkdownDescription: "The error message."},
@@ -175,6 +175,11 @@ func clusterResourceSchema(ctx context.Context) schema.Schema {
 		},
 	}
 }
+
+// observedNote is what the schema says of the values the provider observes rather than configures: the
+// drift guide (templates/guides/drift-detection-in-ci.md.tmpl) says the same.
+const observedNote = "Observed at the last read: it changes without any change of configuration (auto-scale, " +
+	"pre-emption, jobs), which `terraform plan -refresh-only` reports and a normal plan never does."
 
 // clusterImageReferenceAttribute is a nested attribute (not a block) because it is Optional+Computed:
 // when left out, the service picks its default image and it shows here without a diff. Blocks cannot
