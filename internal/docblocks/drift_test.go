@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
-	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 )
 
@@ -91,8 +90,8 @@ func TestDriftGuide(t *testing.T) {
 		t.Fatalf("want the guide's one pipeline step (a `run` snippet), found %d", len(step))
 	}
 
-	var clk clock
-	inst, c, env := docEmulator(t, func(cfg *emulator.Config) { cfg.Now = clk.now })
+	clk := emulatortest.NewClock()
+	inst, c, env := docEmulator(t, emulatortest.WithClock(clk))
 	env = b.env(env...)
 	plain, withOutput := t.TempDir(), t.TempDir()
 	writeFile(t, filepath.Join(plain, "main.tf"), driftConfig("drift", ""))
@@ -108,7 +107,7 @@ output "auto_allocation" {
 		b.mustRun(t, dir, env, "init", "-input=false", "-no-color")
 		b.mustRun(t, dir, env, "apply", "-auto-approve", "-input=false", "-no-color")
 		t.Cleanup(func() {
-			clk.advance(15 * time.Minute) // the pre-empted nodes' replacements are ready: nothing to wait for
+			clk.Advance(15 * time.Minute) // the pre-empted nodes' replacements are ready: nothing to wait for
 			b.mustRun(t, dir, env, "destroy", "-auto-approve", "-input=false", "-no-color")
 		})
 	}
@@ -137,7 +136,7 @@ output "auto_allocation" {
 
 	// Someone resizes the manual cluster by hand: drift, and the plan resizes it back in place.
 	inst.Emulator.SetProvisioningDelay(emulatortest.ProvisioningDelay)
-	clk.advance(15 * time.Minute) // within the lifetime of the test's token
+	clk.Advance(15 * time.Minute) // within the lifetime of the test's token
 	id := api.ClusterID{SubscriptionID: inst.SubscriptionID, ResourceGroup: "myresourcegroup", Workspace: "drift", Name: "manual"}
 	if _, err := c.UpdateCluster(testContext(t), id, api.ClusterUpdateParameters{Properties: &api.ClusterUpdateProperties{
 		ScaleSettings: &api.ScaleSettings{Manual: &api.ManualScaleSettings{TargetNodeCount: api.Ptr(int32(3))}}}}); err != nil {

@@ -30,9 +30,9 @@ import (
 // sshPublicKey is the reader's ~/.ssh/id_rsa.pub (a well-formed key whose private half does not exist).
 const sshPublicKey = "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQDlSiRSUX00aNCM1dPTGzAgVJyLaUX07IgJio03USXgVm docs-check\n"
 
-// docResourceGroups are the resource groups the documentation uses; the check's emulator has them, as
-// `batchai-emulator --resource-group NAME` gives them to a reader.
-var docResourceGroups = []string{"myresourcegroup", "batchai-rg"}
+// docResourceGroups are the resource groups the documentation uses; the check's emulator creates them, as
+// `batchai-emulator --resource-group myresourcegroup --resource-group batchai-rg` does for a reader.
+var docResourceGroups = []emulator.ResourceGroup{{Name: "myresourcegroup"}, {Name: "batchai-rg"}}
 
 // bench is the installed provider and the CLI, shared by the tests of one test binary.
 type bench struct {
@@ -100,19 +100,13 @@ func install(cli string) (*bench, error) {
 	}
 	// make install as a reader runs it, with a HOME of its own; the Go caches stay the developer's, so
 	// nothing is built twice.
-	goenv, err := exec.Command("go", "env", "GOCACHE", "GOMODCACHE", "GOPATH", "GOFLAGS", "GOTOOLCHAIN", "GOPROXY").Output()
+	goenv, err := goEnvironment()
 	if err != nil {
-		return nil, fmt.Errorf("go env: %w", err)
-	}
-	vals := strings.Split(strings.TrimRight(string(goenv), "\n"), "\n")
-	if len(vals) != 6 {
-		return nil, fmt.Errorf("go env printed %q", goenv)
+		return nil, err
 	}
 	cmd := exec.Command("make", "--no-print-directory", "install")
 	cmd.Dir = root
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + b.home, "GOCACHE=" + vals[0], "GOMODCACHE=" + vals[1],
-		"GOPATH=" + vals[2], "GOFLAGS=" + vals[3], "GOTOOLCHAIN=" + vals[4], "GOPROXY=" + vals[5],
-		"GOBIN=" + filepath.Join(dir, "gobin"), "TMPDIR=" + os.TempDir()}
+	cmd.Env = append(goenv, "PATH="+os.Getenv("PATH"), "HOME="+b.home, "GOBIN="+filepath.Join(dir, "gobin"), "TMPDIR="+os.TempDir())
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		return nil, fmt.Errorf("make install: %w\n%s", err, out)
@@ -123,6 +117,25 @@ func install(cli string) (*bench, error) {
 	}
 	b.version = string(m[1])
 	return b, nil
+}
+
+// goEnvironment is the developer's Go settings as variables, for commands that build with another HOME: the
+// caches and the module proxy stay the same, so nothing is downloaded or built twice.
+func goEnvironment() ([]string, error) {
+	names := []string{"GOCACHE", "GOMODCACHE", "GOPATH", "GOFLAGS", "GOTOOLCHAIN", "GOPROXY"}
+	out, err := exec.Command("go", append([]string{"env"}, names...)...).Output()
+	if err != nil {
+		return nil, fmt.Errorf("go env: %w", err)
+	}
+	vals := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(vals) != len(names) {
+		return nil, fmt.Errorf("go env printed %q", out)
+	}
+	env := make([]string, len(names))
+	for i, n := range names {
+		env[i] = n + "=" + vals[i]
+	}
+	return env, nil
 }
 
 // env is the CLI's whole environment: the reader's HOME and PATH, no CLI configuration, nothing reachable
@@ -145,10 +158,16 @@ func (b *bench) run(t *testing.T, dir string, env []string, args ...string) (str
 
 func runCommand(t *testing.T, dir string, env []string, name string, args ...string) (string, int) {
 	t.Helper()
+	return runCommandInput(t, dir, env, "", name, args...)
+}
+
+// runCommandInput is runCommand with input on the command's standard input (a person answering "yes").
+func runCommandInput(t *testing.T, dir string, env []string, input, name string, args ...string) (string, int) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Dir, cmd.Env = dir, env
+	cmd.Dir, cmd.Env, cmd.Stdin = dir, env, strings.NewReader(input)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
@@ -178,17 +197,13 @@ func (b *bench) mustRun(t *testing.T, dir string, env []string, args ...string) 
 // and a poll interval below a second, which the provider must honour.
 func docEmulator(t *testing.T, opts ...func(*emulator.Config)) (*emulatortest.Instance, *client.Client, []string) {
 	t.Helper()
-	inst := emulatortest.Start(t, opts...)
+	inst := emulatortest.Start(t, append([]func(*emulator.Config){func(c *emulator.Config) {
+		c.ResourceGroups = docResourceGroups
+	}}, opts...)...)
 	c, err := client.New(client.Options{Endpoint: inst.Endpoint, Audience: inst.Audience, SubscriptionID: inst.SubscriptionID,
 		Credential: inst.Credential(t), Transport: inst.HTTPClient(), PollFrequency: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
-	}
-	ctx := testContext(t)
-	for _, g := range docResourceGroups {
-		if _, err := c.CreateResourceGroup(ctx, g, "eastus"); err != nil {
-			t.Fatalf("creating resource group %s: %v", g, err)
-		}
 	}
 	env := []string{
 		"ARM_SUBSCRIPTION_ID=" + inst.SubscriptionID, "ARM_TENANT_ID=" + inst.TenantID, "ARM_CLIENT_ID=" + inst.ClientID,
@@ -257,20 +272,3 @@ func waitSteady(t *testing.T, c *client.Client, id api.ClusterID) api.Cluster {
 	}
 }
 
-// clock is an emulator clock that a test can move forward: the emulator computes node states from it.
-type clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.offset += d
-}
