@@ -271,4 +271,3 @@ func waitSteady(t *testing.T, c *client.Client, id api.ClusterID) api.Cluster {
 		}
 	}
 }
-
