@@ -81,7 +81,7 @@ func TestWaitPollsAtItsOwnFrequency(t *testing.T) {
 	defer cancel()
 	cl, err := p.Wait(ctx)
 	if err != nil {
-		t.Fatalf("a %s poll frequency must be honoured: %v", p.frequency, err)
+		t.Fatalf("a %s poll frequency must be honored: %v", p.frequency, err)
 	}
 	if api.Deref(cl.Name) != "c1" || polls.Load() != 4 || len(s.seen) != 6 {
 		t.Fatalf("got %+v after %d polls, requests %v", cl, polls.Load(), s.seen)

@@ -194,7 +194,7 @@ func (b *bench) mustRun(t *testing.T, dir string, env []string, args ...string) 
 
 // docEmulator starts an emulator with the resource groups the documentation uses, and returns it with the
 // environment a reader exports from its output (the ARM_* variables), the client for fixtures and checks,
-// and a poll interval below a second, which the provider must honour.
+// and a poll interval below a second, which the provider must honor.
 func docEmulator(t *testing.T, opts ...func(*emulator.Config)) (*emulatortest.Instance, *client.Client, []string) {
 	t.Helper()
 	inst := emulatortest.Start(t, append([]func(*emulator.Config){func(c *emulator.Config) {

@@ -9,7 +9,7 @@ import (
 // TestPollIntervalBelowOneSecond applies a cluster with poll_interval = "500ms" through the installed provider
 // binary. azcore refuses a poll frequency under a second outside test binaries (in-process acceptance tests
 // cannot see it): the provider used to accept the value at plan time, send the create, and fail while waiting
-// for it, leaving a tainted cluster. The provider now polls itself, so the value is honoured.
+// for it, leaving a tainted cluster. The provider now polls itself, so the value is honored.
 func TestPollIntervalBelowOneSecond(t *testing.T) {
 	b := installed(t)
 	_, _, env := docEmulator(t)

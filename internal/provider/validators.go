@@ -112,11 +112,11 @@ func (clusterVMSizeValidator) ValidateString(_ context.Context, req validator.St
 		return
 	}
 	if _, ok := vmsize.Lookup(size); !ok {
-		close := vmsize.Closest(size, vmSizeSuggestions)
+		nearest := vmsize.Closest(size, vmSizeSuggestions)
 		resp.Diagnostics.AddAttributeError(req.Path, "Unknown VM Size",
 			fmt.Sprintf("Attribute %s is %q, which is not a VM size Batch AI supported (sizes are compared "+
 				"case-insensitively). The closest supported sizes are %s and %s.", req.Path, size,
-				strings.Join(close[:len(close)-1], ", "), close[len(close)-1]))
+				strings.Join(nearest[:len(nearest)-1], ", "), nearest[len(nearest)-1]))
 	}
 }
 
