@@ -72,6 +72,21 @@ func TestInstall(t *testing.T) {
 		t.Errorf("validate: %s", out)
 	}
 
+	// The documentation names the folder and the version constraint of what make install installs.
+	constraint := fmt.Sprintf(`version = "~> %s"`, b.version[:strings.LastIndex(b.version, ".")])
+	for _, doc := range []string{"README.md", filepath.Join("docs", "index.md")} {
+		text, err := os.ReadFile(filepath.Join(b.root, doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"~/.terraform.d/plugins/registry.terraform.io/batchai-tf/batchai/" + b.version + "/",
+			constraint, "make install"} {
+			if !strings.Contains(string(text), want) {
+				t.Errorf("%s does not say %q: it must match what make install installs", doc, want)
+			}
+		}
+	}
+
 	bare := t.TempDir()
 	for _, d := range []string{".ssh"} {
 		if err := os.MkdirAll(filepath.Join(bare, d), 0o755); err != nil {
