@@ -21,6 +21,11 @@ import (
 	"strings"
 )
 
+// Features are the CLI features a block can require: import blocks by identity (Terraform and OpenTofu 1.12),
+// list resources in .tfquery.hcl files, and action blocks (Terraform 1.14). The check asks the CLI whether it
+// has them rather than keeping a table of versions.
+var Features = []string{"identity", "query", "actions"}
+
 // DefaultConfig is the configuration a block belongs to unless a `config NAME` marker says otherwise: the
 // blocks of a page build one configuration, as a guide builds on its earlier blocks.
 const DefaultConfig = "main"
@@ -46,6 +51,12 @@ type Block struct {
 	// Vars are values for the configuration's variables, as `-var NAME=VALUE` would give them; a value
 	// "@PATH" is the content of that file ("~" is the home folder).
 	Vars map[string]string
+	// Requires names the CLI features the block needs (see Features): under a CLI without one of them the
+	// block is left out of its configuration.
+	Requires []string
+	// File is the file name the block is written to in its configuration's folder ("" chooses one); a
+	// ".tfquery.hcl" name makes it a query file (list resources).
+	File string
 	// Run marks a shell snippet that runs, with bash, in the folder of its configuration once it is applied.
 	Run bool
 	// ExpectExit is the exit status a Run snippet must end with.
@@ -137,6 +148,10 @@ func (b *Block) apply(markers []string) error {
 	for _, m := range markers {
 		word, arg, _ := strings.Cut(m, " ")
 		arg = strings.TrimSpace(arg)
+		// A reason in parentheses may end any marker but var (whose value is taken as written).
+		if i := strings.Index(arg, "("); word != "var" && i >= 0 && strings.HasSuffix(arg, ")") {
+			arg = strings.TrimSpace(arg[:i])
+		}
 		switch word {
 		case "partial":
 			b.Partial = true
@@ -163,6 +178,21 @@ func (b *Block) apply(markers []string) error {
 				b.Vars = map[string]string{}
 			}
 			b.Vars[strings.TrimSpace(name)] = value
+		case "requires":
+			for _, f := range strings.Fields(arg) {
+				if !slices.Contains(Features, f) {
+					return fmt.Errorf("docs-check marker %q: unknown feature %q (known: %s)", m, f, strings.Join(Features, ", "))
+				}
+				b.Requires = append(b.Requires, f)
+			}
+			if len(b.Requires) == 0 {
+				return fmt.Errorf("docs-check marker %q needs a feature (%s)", m, strings.Join(Features, ", "))
+			}
+		case "file":
+			if arg == "" || strings.ContainsAny(arg, `/\ `) || (!strings.HasSuffix(arg, ".tf") && !strings.HasSuffix(arg, ".tfquery.hcl")) {
+				return fmt.Errorf("docs-check marker %q needs a plain file name ending in .tf or .tfquery.hcl", m)
+			}
+			b.File = arg
 		case "run":
 			b.Run = true
 			if arg != "" {
@@ -175,7 +205,7 @@ func (b *Block) apply(markers []string) error {
 			}
 		default:
 			return fmt.Errorf("unknown docs-check marker %q (known: partial, cli-config, config NAME, validate-only, "+
-				"needs FIXTURE, var NAME=VALUE, run [expect=N])", m)
+				"needs FIXTURE, var NAME=VALUE, requires FEATURE, file NAME, run [expect=N])", m)
 		}
 	}
 	if b.Run && b.IsHCL() {

@@ -11,8 +11,9 @@ func TestParse(t *testing.T) {
 		"```terraform\nresource \"a\" \"b\" {}\n```\n\n" +
 		"Text.\n\n<!-- docs-check: partial -->\n```terraform\n  scale_settings {}\n```\n\n" +
 		"<!-- docs-check: config other; var name=value with spaces -->\n<!-- docs-check: needs mycluster -->\n\n" +
+		"<!-- docs-check: requires query; file list.tfquery.hcl -->\n" +
 		"```hcl\nvariable \"name\" {}\n```\n\n" +
-		"<!-- docs-check: run expect=2 -->\n```sh\nterraform plan\n```\n\n" +
+		"<!-- docs-check: run expect=2 (it finds something) -->\n```sh\nterraform plan\n```\n\n" +
 		"```console\n$ terraform apply\n```\n" +
 		"````markdown\n```terraform\nnot a block of its own\n```\n````\n"
 	blocks, err := Parse("p.md", []byte(page))
@@ -25,11 +26,12 @@ func TestParse(t *testing.T) {
 	want := []Block{
 		{Page: "p.md", Line: 3, Language: "terraform", Text: "resource \"a\" \"b\" {}\n", Config: DefaultConfig},
 		{Page: "p.md", Line: 10, Language: "terraform", Text: "  scale_settings {}\n", Config: DefaultConfig, Partial: true},
-		{Page: "p.md", Line: 17, Language: "hcl", Text: "variable \"name\" {}\n", Config: "other",
-			Vars: map[string]string{"name": "value with spaces"}, Needs: []string{"mycluster"}},
-		{Page: "p.md", Line: 22, Language: "sh", Text: "terraform plan\n", Config: DefaultConfig, Run: true, ExpectExit: 2},
-		{Page: "p.md", Line: 26, Language: "console", Text: "$ terraform apply\n", Config: DefaultConfig},
-		{Page: "p.md", Line: 29, Language: "markdown", Text: "```terraform\nnot a block of its own\n```\n", Config: DefaultConfig},
+		{Page: "p.md", Line: 18, Language: "hcl", Text: "variable \"name\" {}\n", Config: "other",
+			Vars: map[string]string{"name": "value with spaces"}, Needs: []string{"mycluster"},
+			Requires: []string{"query"}, File: "list.tfquery.hcl"},
+		{Page: "p.md", Line: 23, Language: "sh", Text: "terraform plan\n", Config: DefaultConfig, Run: true, ExpectExit: 2},
+		{Page: "p.md", Line: 27, Language: "console", Text: "$ terraform apply\n", Config: DefaultConfig},
+		{Page: "p.md", Line: 30, Language: "markdown", Text: "```terraform\nnot a block of its own\n```\n", Config: DefaultConfig},
 	}
 	for i := range want {
 		if !reflect.DeepEqual(blocks[i], want[i]) {
@@ -63,6 +65,8 @@ func TestParseRejectsBadMarkers(t *testing.T) {
 		"partial with vars": {"<!-- docs-check: partial; var a=b -->\n```terraform\nx\n```\n", "in no configuration"},
 		"cli-config in one": {"<!-- docs-check: cli-config; config x -->\n```hcl\nx\n```\n", "in no configuration"},
 		"unclosed":          {"```terraform\nx\n", "never closed"},
+		"unknown feature":   {"<!-- docs-check: requires teleport -->\n```terraform\nx\n```\n", `unknown feature "teleport"`},
+		"file path":         {"<!-- docs-check: file a/b.tf -->\n```terraform\nx\n```\n", "plain file name"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := Parse("p.md", []byte(tc.page))

@@ -41,6 +41,9 @@ type bench struct {
 	bin     string // on PATH: `terraform` (and `tofu`), the CLI under test
 	cli     string // the CLI under test
 	version string // the version make install installed
+
+	mu       sync.Mutex
+	features map[string]bool // what the CLI has, by Features name, as its probes found
 }
 
 var shared struct {
@@ -221,35 +224,46 @@ func testContext(t *testing.T) context.Context {
 }
 
 // fixtures are what some pages read without creating it, as the pages say it exists: each is created in the
-// emulator through the API before the configuration is applied.
+// emulator through the API before the configuration is applied. Both are a workspace (eastus) with a cluster of
+// two dedicated Standard_NC6 nodes, admin user azureuser and no mounts.
 var fixtures = map[string]func(t *testing.T, c *client.Client, subscription string){
-	// mycluster: workspace myworkspace (eastus) in myresourcegroup, with cluster mycluster of two dedicated
-	// Standard_NC6 nodes, admin user azureuser, no mounts: the names of `az batchai`'s documentation.
+	// mycluster: the names of `az batchai`'s documentation, which the data source examples use.
 	"mycluster": func(t *testing.T, c *client.Client, subscription string) {
-		ctx := testContext(t)
-		ws := api.WorkspaceID{SubscriptionID: subscription, ResourceGroup: "myresourcegroup", Name: "myworkspace"}
-		wp, err := c.BeginCreateWorkspace(ctx, ws, api.WorkspaceCreateParameters{Location: api.Ptr("eastus")})
-		if err == nil {
-			_, err = wp.Wait(ctx)
-		}
-		if err != nil {
-			t.Fatalf("fixture mycluster: workspace: %v", err)
-		}
-		id := api.ClusterID{SubscriptionID: subscription, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: "mycluster"}
-		cp, err := c.BeginCreateCluster(ctx, id, api.ClusterCreateParameters{Properties: &api.ClusterBaseProperties{
-			VMSize:        api.Ptr("Standard_NC6"),
-			ScaleSettings: &api.ScaleSettings{Manual: &api.ManualScaleSettings{TargetNodeCount: api.Ptr(int32(2))}},
-			UserAccountSettings: &api.UserAccountSettings{AdminUserName: api.Ptr("azureuser"),
-				AdminUserSSHPublicKey: api.Ptr(strings.TrimSpace(sshPublicKey))},
-		}})
-		if err == nil {
-			_, err = cp.Wait(ctx)
-		}
-		if err != nil {
-			t.Fatalf("fixture mycluster: cluster: %v", err)
-		}
-		waitSteady(t, c, id)
+		clusterFixture(t, c, api.ClusterID{SubscriptionID: subscription, ResourceGroup: "myresourcegroup",
+			Workspace: "myworkspace", Name: "mycluster"})
 	},
+	// research: the names of the resource examples (and their imports), which the list resources find.
+	"research": func(t *testing.T, c *client.Client, subscription string) {
+		clusterFixture(t, c, api.ClusterID{SubscriptionID: subscription, ResourceGroup: "batchai-rg",
+			Workspace: "research", Name: "gpu"})
+	},
+}
+
+// clusterFixture creates the workspace and the cluster of id, and waits until the cluster is steady.
+func clusterFixture(t *testing.T, c *client.Client, id api.ClusterID) {
+	t.Helper()
+	ctx := testContext(t)
+	ws := id.WorkspaceID()
+	wp, err := c.BeginCreateWorkspace(ctx, ws, api.WorkspaceCreateParameters{Location: api.Ptr("eastus")})
+	if err == nil {
+		_, err = wp.Wait(ctx)
+	}
+	if err != nil {
+		t.Fatalf("fixture %s: workspace: %v", id, err)
+	}
+	cp, err := c.BeginCreateCluster(ctx, id, api.ClusterCreateParameters{Properties: &api.ClusterBaseProperties{
+		VMSize:        api.Ptr("Standard_NC6"),
+		ScaleSettings: &api.ScaleSettings{Manual: &api.ManualScaleSettings{TargetNodeCount: api.Ptr(int32(2))}},
+		UserAccountSettings: &api.UserAccountSettings{AdminUserName: api.Ptr("azureuser"),
+			AdminUserSSHPublicKey: api.Ptr(strings.TrimSpace(sshPublicKey))},
+	}})
+	if err == nil {
+		_, err = cp.Wait(ctx)
+	}
+	if err != nil {
+		t.Fatalf("fixture %s: cluster: %v", id, err)
+	}
+	waitSteady(t, c, id)
 }
 
 // waitSteady polls a cluster until its allocation is steady.
@@ -270,4 +284,96 @@ func waitSteady(t *testing.T, c *client.Client, id api.ClusterID) api.Cluster {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// probes are the smallest configurations that use each feature of Features.
+var probes = map[string]map[string]string{
+	"identity": {"main.tf": `import {
+  to = batchai_workspace.probe
+  identity = {
+    resource_group_name = "probe"
+    name                = "probe"
+  }
+}
+
+resource "batchai_workspace" "probe" {
+  name                = "probe"
+  resource_group_name = "probe"
+  location            = "eastus"
+}
+`},
+	"query": {"probe.tfquery.hcl": `list "batchai_workspace" "probe" {
+  provider = batchai
+}
+`},
+	"actions": {"main.tf": `action "batchai_cluster_resize" "probe" {
+  config {
+    cluster_id        = "/subscriptions/s/resourceGroups/g/providers/Microsoft.BatchAI/workspaces/w/clusters/c"
+    target_node_count = 0
+  }
+}
+`},
+}
+
+// unsupportedPattern is how a CLI says that it does not know a feature; any other failure of a probe is a
+// failure of the check, never a reason to leave blocks out.
+var unsupportedPattern = regexp.MustCompile(`Unsupported (block type|argument)|flag provided but not defined`)
+
+// missingFeatures returns the features of names that the CLI lacks, asking it (once per feature) to validate
+// a configuration that uses the feature.
+func (b *bench) missingFeatures(t *testing.T, names []string) []string {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.features == nil {
+		b.features = map[string]bool{}
+	}
+	var missing []string
+	for _, name := range names {
+		has, known := b.features[name]
+		if !known {
+			dir := t.TempDir()
+			for file, text := range probes[name] {
+				writeFile(t, filepath.Join(dir, file), text)
+			}
+			writeFile(t, filepath.Join(dir, "providers.tf"), `terraform {
+  required_providers {
+    batchai = {
+      source = "batchai-tf/batchai"
+    }
+  }
+}
+`)
+			args := []string{"validate", "-no-color"}
+			if name == "query" {
+				args = append(args, "-query")
+			}
+			// init reads the configuration too, and is where a CLI first says it does not know a block.
+			out, code := b.run(t, dir, b.env(), "init", "-input=false", "-no-color")
+			if code == 0 {
+				out, code = b.run(t, dir, b.env(), args...)
+			}
+			switch {
+			case code == 0:
+				has = true
+			case unsupportedPattern.MatchString(out):
+				has = false
+			default:
+				t.Fatalf("the probe for %s failed for another reason than a missing feature:\n%s", name, out)
+			}
+			b.features[name] = has
+		}
+		if !has {
+			missing = append(missing, name)
+		}
+	}
+	return missing
+}
+
+// cliName is the CLI's first `version` line, e.g. "Terraform v1.11.4".
+func (b *bench) cliName(t *testing.T) string {
+	t.Helper()
+	out := b.mustRun(t, b.home, b.env(), "version")
+	first, _, _ := strings.Cut(out, "\n")
+	return first
 }
