@@ -13,13 +13,21 @@
 # the CLI config has dev_overrides for the provider in bin/ and no other installation method. Works with terraform >= 1.11 and OpenTofu (the CLI comes
 # from TF_ACC_TERRAFORM_PATH, set by `make`, or scripts/terraform-cli.sh).
 #
-# Knobs: DEMO_NODE_COUNT (default 2), DEMO_PROVISIONING_DELAY (default 3s, how long a node takes to become idle).
+# The emulator also pre-creates the resource groups the documentation's examples use (myresourcegroup and
+# batchai-rg), so that they run against it as written. The hints printed at the end work as printed on a machine
+# without Terraform: the CLI is named by its absolute path when it is not on PATH (OpenTofu built into the cache).
+#
+# Knobs: DEMO_NODE_COUNT (default 2), DEMO_PROVISIONING_DELAY (default 3s, how long a node takes to become idle),
+# DEMO_DIR (default .demo, where everything lives).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$root"
 
-demo=$root/.demo
+demo=${DEMO_DIR:-$root/.demo}
+case $demo in /*) ;; *) demo=$root/$demo ;; esac
+# shown is how messages name a path: relative to the repository when inside it, else absolute.
+shown() { case $1 in "$root"/*) printf '%s' "${1#"$root"/}" ;; *) printf '%s' "$1" ;; esac; }
 emu_data=$demo/emulator
 emu_pid=$demo/emulator.pid
 emu_log=$demo/emulator.log
@@ -55,11 +63,11 @@ on_exit() {
     local failed
     failed=$(grep -E 'status=[45][0-9]{2}|level=(WARN|ERROR)' "$emu_log" | grep -v 'status=404' | tail -n 10 || true)
     if [ -n "$failed" ]; then
-      printf 'demo: the emulator'"'"'s last failed requests (%s):\n' "${emu_log#"$root"/}" >&2
+      printf 'demo: the emulator'"'"'s last failed requests (%s):\n' "$(shown "$emu_log")" >&2
       printf '%s\n' "$failed" | sed 's/^/    | /' >&2
     else
       printf 'demo: the emulator logged no failed request (%s); the reason is in the output above.\n' \
-        "${emu_log#"$root"/}" >&2
+        "$(shown "$emu_log")" >&2
     fi
   fi
 }
@@ -86,6 +94,13 @@ find_cli() {
     eval "$env_lines"
   fi
   tf=$TF_ACC_TERRAFORM_PATH
+  # tf_cmd is how a person types the CLI: its name when PATH finds this very binary, else its absolute path
+  # (the OpenTofu that scripts/terraform-cli.sh builds lives in a cache folder, not on PATH).
+  tf_cmd=$tf
+  local on_path
+  if on_path=$(command -v "$(basename "$tf")" 2>/dev/null) && [ "$(realpath "$on_path")" = "$(realpath "$tf")" ]; then
+    tf_cmd=$(basename "$tf")
+  fi
   # The whole output is read, then cut to its first line: `| head -n 1` closes the pipe after one line, the
   # CLI's next write dies of SIGPIPE, and pipefail made the demo exit 141 (about one run in five).
   tf_version=$(env -u TF_CLI_CONFIG_FILE "$tf" version 2>/dev/null) || die "'$tf version' failed"
@@ -101,7 +116,7 @@ build() {
 }
 
 start_emulator() {
-  step "Starting the Batch AI emulator (state in ${emu_data#"$root"/})"
+  step "Starting the Batch AI emulator (state in $(shown "$emu_data"))"
   mkdir -p "$emu_data"
   if emulator_running && [ -s "$env_file" ]; then
     info "reusing the running emulator (pid $(cat "$emu_pid"))"
@@ -112,6 +127,7 @@ start_emulator() {
     local detach=nohup
     command -v setsid >/dev/null 2>&1 && detach=setsid
     "$detach" bin/batchai-emulator --listen 127.0.0.1:0 --data "$emu_data" --provisioning-delay "$delay" \
+      --resource-group myresourcegroup --resource-group batchai-rg \
       >"$emu_log" 2>&1 </dev/null &
     echo $! >"$emu_pid"
     local i
@@ -123,13 +139,13 @@ start_emulator() {
     grep -q '^export ARM_SUBSCRIPTION_ID=' "$emu_log" || die "the emulator printed no ARM_* variables within 30s"
     # Saved so that a later run, `demo.sh destroy`, or a person (`source .demo/env.sh`) can reach the same emulator.
     grep -E '^export (ARM|BATCHAI)_[A-Z_]*=' "$emu_log" >"$env_file"
-    info "started: pid $(cat "$emu_pid"), log ${emu_log#"$root"/}"
+    info "started: pid $(cat "$emu_pid"), log $(shown "$emu_log")"
   fi
   # shellcheck disable=SC1090
   source "$env_file"
   [ -n "${ARM_SUBSCRIPTION_ID:-}" ] || die "$env_file sets no ARM_SUBSCRIPTION_ID"
   info "endpoint https://${ARM_METADATA_HOSTNAME:-?}, subscription $ARM_SUBSCRIPTION_ID," \
-    "resource group ${BATCHAI_EMULATOR_RESOURCE_GROUP:-?}"
+    "resource groups ${BATCHAI_EMULATOR_RESOURCE_GROUP:-?}, myresourcegroup and batchai-rg"
 }
 
 # configure_cli: a CLI config with dev_overrides for bin/ only, so nothing is ever fetched from a registry.
@@ -175,7 +191,7 @@ sync_config() {
   rm -rf "$demo/modules/batchai-cluster"
   cp -R examples/modules/batchai-cluster "$demo/modules/"
   # `get` installs the local module; with dev_overrides the provider needs no `init`.
-  tfc get "${color[@]}" >/dev/null || die "$tf get failed in ${work#"$root"/}"
+  tfc get "${color[@]}" >/dev/null || die "$tf get failed in $(shown "$work")"
 }
 
 # --- commands -----------------------------------------------------------------------------------------------------
@@ -189,7 +205,7 @@ demo_up() {
 
   step "Applying $example with $tf_version (node_count=$node_count)"
   sync_config
-  info "CLI config ${TF_CLI_CONFIG_FILE#"$root"/} (dev_overrides -> bin/), state ${state#"$root"/}"
+  info "CLI config $(shown "$TF_CLI_CONFIG_FILE") (dev_overrides -> bin/), state $(shown "$state")"
   tfc apply "${color[@]}" -auto-approve -var "node_count=$node_count" ||
     die "$tf apply failed in $example (its output is above)"
 
@@ -223,20 +239,22 @@ demo_up() {
   grep -E 'will be updated in-place|target_node_count|must be replaced|will be read during apply|^Plan:' \
     "$demo/plan-resize.log" | sed 's/^/    /'
   grep -q 'batchai_cluster.this will be updated in-place' "$demo/plan-resize.log" ||
-    die "the cluster is not planned as an in-place update (full plan: ${demo#"$root"/}/plan-resize.log)"
+    die "the cluster is not planned as an in-place update (full plan: $(shown "$demo")/plan-resize.log)"
   grep -q 'must be replaced' "$demo/plan-resize.log" &&
-    die "the resize plans a replacement (full plan: ${demo#"$root"/}/plan-resize.log)"
+    die "the resize plans a replacement (full plan: $(shown "$demo")/plan-resize.log)"
   grep -q '^Plan: 0 to add, 1 to change, 0 to destroy' "$demo/plan-resize.log" ||
-    die "expected 'Plan: 0 to add, 1 to change, 0 to destroy' (full plan: ${demo#"$root"/}/plan-resize.log)"
-  info "${green}In place: '$(basename "$tf") apply -var node_count=$new' would resize the cluster; nothing is recreated.${off}"
+    die "expected 'Plan: 0 to add, 1 to change, 0 to destroy' (full plan: $(shown "$demo")/plan-resize.log)"
+  info "${green}In place: '$tf_cmd apply -var node_count=$new' would resize the cluster; nothing is recreated.${off}"
 
   step "Done"
+  local destroy_cmd="make demo-destroy"
+  [ -z "${DEMO_DIR:-}" ] || destroy_cmd="DEMO_DIR=$(shown "$demo") make demo-destroy"
   cat <<EOF
     The workspace and the cluster are running in the emulator (pid $(cat "$emu_pid")).
-    Explore by hand:   source .demo/env.sh   (ARM_*, TF_CLI_CONFIG_FILE, TF_VAR_*)
-                       $(basename "$tf") -chdir=.demo/quickstart output
-                       $(basename "$tf") -chdir=.demo/quickstart apply -var node_count=0   # park the cluster
-    Tear it all down:  make demo-destroy
+    Explore by hand:   source $(shown "$env_file")   # ARM_*, TF_CLI_CONFIG_FILE, TF_VAR_*
+                       $tf_cmd -chdir=$(shown "$work") output
+                       $tf_cmd -chdir=$(shown "$work") apply -var node_count=0   # park the cluster
+    Tear it all down:  $destroy_cmd
 EOF
   # Extend env.sh so that the commands above work in a new shell exactly as they did here.
   grep -q '^export TF_CLI_CONFIG_FILE=' "$env_file" || cat >>"$env_file" <<EOF
@@ -250,7 +268,7 @@ EOF
 demo_destroy() {
   if [ ! -d "$demo" ]; then
     step "Nothing to destroy"
-    info "no .demo/ folder: the demo is not running"
+    info "no $(shown "$demo")/ folder: the demo is not running"
     return 0
   fi
   if [ -s "$state" ] && grep -q '"type": "batchai_' "$state"; then
@@ -263,7 +281,7 @@ demo_destroy() {
     tfc destroy "${color[@]}" -auto-approve -var "node_count=$node_count" ||
       die "$tf destroy failed; the emulator is still running (pid $(cat "$emu_pid")), run 'make demo-destroy' again"
   else
-    step "No Terraform state with Batch AI resources in .demo/: nothing to destroy"
+    step "No Terraform state with Batch AI resources in $(shown "$demo")/: nothing to destroy"
   fi
 
   step "Stopping the emulator"
@@ -281,7 +299,7 @@ demo_destroy() {
     info "not running"
   fi
   rm -rf "$demo"
-  info "${green}removed .demo/: everything the demo made is gone.${off}"
+  info "${green}removed $(shown "$demo")/: everything the demo made is gone.${off}"
 }
 
 case "${1:-up}" in

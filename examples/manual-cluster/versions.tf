@@ -3,7 +3,8 @@ terraform {
 
   required_providers {
     batchai = {
-      source = "batchai-tf/batchai"
+      source  = "batchai-tf/batchai"
+      version = "~> 0.1"
     }
   }
 }

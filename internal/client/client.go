@@ -181,7 +181,7 @@ func begin[T any](ctx context.Context, c *Client, method, path string, body any,
 	if err != nil {
 		return nil, err
 	}
-	return &Poller[T]{p: p, frequency: c.pollFrequency}, nil
+	return &Poller[T]{p: p, first: resp, frequency: c.pollFrequency}, nil
 }
 
 // page is the shape of every Batch AI list result.

@@ -15,12 +15,18 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/vmsize"
 )
 
-// The quota preflight: a cluster whose vCPUs exceed what is left of the location's Batch AI quota
-// fails at plan time with the numbers, instead of after minutes of apply. It mirrors the service's
-// checks: one more cluster under "Clusters" when creating, then the nodes the cluster steers to
-// against the regional vCPU line of its priority and the line of its VM size family (the vCPUs and
-// families of every size are in internal/vmsize). ModifyPlan runs it on every plan (checkQuotaForPlan),
-// and Create once more before its PUT (checkQuotaBeforeCreate), for plans that could not tell.
+// The quota preflight: a cluster whose vCPUs exceed what is left of the location's Batch AI quota is
+// reported with the numbers at plan time, and stopped before its PUT or PATCH, instead of failing after
+// minutes of apply. It mirrors the service's checks: one more cluster under "Clusters" when creating, then
+// the nodes the cluster steers to against the regional vCPU line of its priority and the line of its VM
+// size family (the vCPUs and families of every size are in internal/vmsize).
+//
+// At plan time (ModifyPlan, checkQuotaForPlan) a finding is a warning, never an error: `terraform destroy`
+// plans the configuration first (its pre-destroy refresh), the provider cannot tell that plan from any
+// other, and an error there would make an over-quota configuration impossible to destroy. The apply then
+// refuses the request that would exceed the quota (checkQuotaBeforeCreate, checkQuotaBeforeResize), before
+// anything is sent: that is also where a plan that could not tell (a workspace created in the same apply)
+// is checked.
 
 // clusterQuotaRequest is what a plan asks of the quota.
 type clusterQuotaRequest struct {
@@ -128,29 +134,33 @@ func findUsage(usages []api.Usage, name string) (api.Usage, bool) {
 // clampNodes is the service's auto-scale target: v kept inside [lo, hi].
 func clampNodes(v, lo, hi int) int { return min(max(v, lo), hi) }
 
-// checkQuotaForPlan runs the preflight for a plan: prior is nil for a create. A finding is an error on the
-// attribute that sets the node count, except for the replacement of a cluster whose create failed
-// (tainted). Failing that plan would also fail `terraform destroy`, which plans the configuration first,
-// and the failed cluster could never be removed: it is a warning, and the create checks the quota again
-// before its PUT.
+// checkQuotaForPlan runs the preflight for a plan (prior is nil for a create) and reports a finding as a
+// warning on the attribute that sets the node count: the apply will stop before the request.
 func (r *clusterResource) checkQuotaForPlan(ctx context.Context, c *client.Client, plan clusterResourceModel,
 	prior *clusterResourceModel, diags *diag.Diagnostics) {
-	problem, replacingFailed := r.quotaProblem(ctx, c, plan, prior)
-	switch {
-	case problem == "":
-	case replacingFailed:
-		addQuotaWarning(diags, plan, problem)
-	default:
-		addQuotaError(diags, plan, problem)
+	if problem, replacingFailed := r.quotaProblem(ctx, c, plan, prior); problem != "" {
+		addQuotaWarning(diags, plan, problem, replacingFailed)
 	}
 }
 
-// checkQuotaBeforeCreate runs the preflight once more just before the PUT: the plan could not check the
-// quota when the workspace was not created yet. It returns false after reporting a finding.
+// checkQuotaBeforeCreate runs the preflight once more just before the PUT: the quota may have been used up
+// since the plan, and the plan could not check it when the workspace was not created yet. It returns false
+// after reporting a finding.
 func (r *clusterResource) checkQuotaBeforeCreate(ctx context.Context, c *client.Client, plan clusterResourceModel,
 	diags *diag.Diagnostics) bool {
 	if problem, _ := r.quotaProblem(ctx, c, plan, nil); problem != "" {
-		addQuotaError(diags, plan, problem)
+		addQuotaError(diags, plan, problem, "Nothing was created.")
+		return false
+	}
+	return true
+}
+
+// checkQuotaBeforeResize runs the preflight just before the PATCH of a resize, which the plan only warned
+// about. It returns false after reporting a finding.
+func (r *clusterResource) checkQuotaBeforeResize(ctx context.Context, c *client.Client, plan, state clusterResourceModel,
+	diags *diag.Diagnostics) bool {
+	if problem, _ := r.quotaProblem(ctx, c, plan, &state); problem != "" {
+		addQuotaError(diags, plan, problem, "The cluster was not resized.")
 		return false
 	}
 	return true
@@ -265,21 +275,26 @@ func quotaAttribute(plan clusterResourceModel) path.Path {
 	return path.Root("scale_settings").AtName("manual").AtName("target_node_count")
 }
 
-// addQuotaError reports the preflight's finding on the attribute that sets the node count. Terraform
-// plans the configuration before a destroy too, so the detail says how to destroy regardless.
-func addQuotaError(diags *diag.Diagnostics, plan clusterResourceModel, problem string) {
+// addQuotaError reports the finding of the apply-time preflight on the attribute that sets the node count;
+// outcome says what was not done.
+func addQuotaError(diags *diag.Diagnostics, plan clusterResourceModel, problem, outcome string) {
 	at := quotaAttribute(plan)
 	diags.AddAttributeError(at, "Insufficient Batch AI Quota",
-		fmt.Sprintf("%s asks for more than the subscription's Batch AI quota allows: %s\n\n"+
-			"`terraform destroy` plans this configuration first and stops here too: to destroy regardless, "+
-			"run `terraform destroy -refresh=false`, or change the configuration first.", at, problem))
+		fmt.Sprintf("%s asks for more than the subscription's Batch AI quota allows: %s\n\n%s", at, problem, outcome))
 }
 
-// addQuotaWarning reports the finding for the replacement of a cluster whose create failed.
-func addQuotaWarning(diags *diag.Diagnostics, plan clusterResourceModel, problem string) {
+// addQuotaWarning reports the finding of the plan-time preflight. replacingFailed says that the plan replaces
+// a cluster whose create failed, which the apply deletes before it stops.
+func addQuotaWarning(diags *diag.Diagnostics, plan clusterResourceModel, problem string, replacingFailed bool) {
 	at := quotaAttribute(plan)
+	outcome := "Unless quota frees up first, applying this plan stops before the cluster is created or resized, " +
+		"and nothing is sent for it."
+	if replacingFailed {
+		outcome = "The cluster it replaces failed to be created. Unless quota frees up, the apply will stop again, " +
+			"before creating anything, after deleting the failed cluster."
+	}
 	diags.AddAttributeWarning(at, "Insufficient Batch AI Quota",
-		fmt.Sprintf("%s asks for more than the subscription's Batch AI quota allows: %s\n\n"+
-			"The cluster it replaces failed to be created. Unless quota frees up, the apply will stop again, "+
-			"before creating anything, after deleting the failed cluster.", at, problem))
+		fmt.Sprintf("%s asks for more than the subscription's Batch AI quota allows: %s\n\n%s This is a warning, "+
+			"not an error, so that `terraform destroy`, which plans the configuration first, is never blocked by it.",
+			at, problem, outcome))
 }

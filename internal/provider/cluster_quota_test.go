@@ -4,7 +4,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/sim"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/vmsize"
 )
 
@@ -113,5 +119,62 @@ func TestClusterVMSizes(t *testing.T) {
 	req := clusterQuotaRequest{location: "eastus", vmSize: "Standard_Unknown", priority: api.VMPriorityDedicated, nodes: 1000}
 	if got := checkClusterQuota(req, []api.Usage{testUsage("Total Cluster Dedicated Regional vCPUs", 0, 0)}); got != "" {
 		t.Errorf("a size missing from the table is left to the service, got %q", got)
+	}
+}
+
+// TestClusterQuotaPlanWarns: a plan beyond the quota gets a warning with the numbers, on the attribute that
+// sets the node count, and never an error. `terraform destroy` plans the configuration first, so an error
+// would make the configuration impossible to destroy; the apply refuses the request instead
+// (TestAccClusterResource_quotaPreflight).
+func TestClusterQuotaPlanWarns(t *testing.T) {
+	t.Parallel()
+	inst := emulatortest.Start(t) // no Terraform CLI: ModifyPlan's preflight is called directly
+	q := sim.DefaultQuota()
+	q.DedicatedVCPUs = 6
+	if err := inst.Emulator.SetQuota("eastus", q); err != nil {
+		t.Fatal(err)
+	}
+	ws, _ := testAccClusterSeedWorkspace(t, inst.Info, "")
+	ctx := testAccContext(t)
+	c := testAccClient(t, inst.Info)
+	r := &clusterResource{}
+	plan := func(nodes int64) clusterResourceModel {
+		var diags diag.Diagnostics
+		manual := objectFrom(ctx, clusterManualScaleAttrTypes, &clusterManualScaleModel{
+			TargetNodeCount: types.Int64Value(nodes), NodeDeallocationOption: types.StringValue(api.DeallocationRequeue)}, &diags)
+		scale := objectFrom(ctx, clusterScaleSettingsAttrTypes, &clusterScaleSettingsModel{
+			Manual: manual, AutoScale: types.ObjectNull(clusterAutoScaleAttrTypes)}, &diags)
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		return clusterResourceModel{Name: types.StringValue("c1"), WorkspaceID: types.StringValue(ws.String()),
+			VMSize: types.StringValue("Standard_NC6"), VMPriority: types.StringValue(api.VMPriorityDedicated), ScaleSettings: scale}
+	}
+
+	var diags diag.Diagnostics
+	r.checkQuotaForPlan(ctx, c, plan(2), nil, &diags)
+	if diags.HasError() || diags.WarningsCount() != 1 {
+		t.Fatalf("want exactly one warning and no error, got %v", diags)
+	}
+	w := diags[0]
+	withPath, ok := w.(diag.DiagnosticWithPath)
+	if !ok || !withPath.Path().Equal(path.Root("scale_settings").AtName("manual").AtName("target_node_count")) {
+		t.Errorf("the warning is not on target_node_count: %v", w)
+	}
+	for _, part := range []string{"12 vCPUs", "limit of 6", "applying this plan stops before the cluster is created", "terraform destroy"} {
+		if !strings.Contains(w.Summary()+" "+w.Detail(), part) {
+			t.Errorf("the warning lacks %q: %s: %s", part, w.Summary(), w.Detail())
+		}
+	}
+
+	diags = nil
+	r.checkQuotaForPlan(ctx, c, plan(1), nil, &diags)
+	if len(diags) != 0 {
+		t.Errorf("a plan within the quota got %v", diags)
+	}
+	// The apply-time check is an error, and the same numbers.
+	diags = nil
+	if r.checkQuotaBeforeCreate(ctx, c, plan(2), &diags) || !diags.HasError() || !strings.Contains(diags[0].Detail(), "Nothing was created.") {
+		t.Errorf("the create preflight let 12 vCPUs through a quota of 6: %v", diags)
 	}
 }

@@ -65,8 +65,9 @@ func (a *clusterResizeAction) Schema(_ context.Context, _ fwaction.SchemaRequest
 			"auto-scale bounds (`az batchai cluster auto-scale`), then waits until its allocation is steady, reporting " +
 			"progress. Invoke it with `terraform apply -invoke=action.batchai_cluster_resize.<name>` or from a " +
 			"resource's `lifecycle { action_trigger { ... } }` (Terraform >= 1.14).\n\n" +
-			"A resize asked for more nodes than the subscription's Batch AI quota allows fails at plan time, as a " +
-			"`batchai_cluster` resize does.\n\n" +
+			"A resize asked for more nodes than the subscription's Batch AI quota allows fails at plan time, with the " +
+			"numbers of the `batchai_cluster` quota preflight (which, for a resource, is a warning at plan time, so " +
+			"that `terraform destroy` is never blocked, and an error before the resize is sent).\n\n" +
 			"~> A cluster that Terraform manages keeps its `scale_settings` in the configuration: the next plan puts " +
 			"back the configured node count. Add `lifecycle { ignore_changes = [scale_settings] }` to a " +
 			"`batchai_cluster` that this action resizes.",

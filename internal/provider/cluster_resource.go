@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -164,6 +165,12 @@ func (r *clusterResource) Update(ctx context.Context, req resource.UpdateRequest
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	// The plan only warned about the quota (an error there would block destroy): refuse the resize here,
+	// before the PATCH, so that nothing changes.
+	if !r.checkQuotaBeforeResize(ctx, c, plan, state, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // nothing changed
+		return
+	}
 	// A PATCH during a resize is fine: the service retargets the running resize.
 	cl, err := c.UpdateCluster(ctx, id, body)
 	if err != nil {
@@ -221,14 +228,14 @@ func (r *clusterResource) ImportState(ctx context.Context, req resource.ImportSt
 	resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 }
 
-// ModifyPlan settles the read-only values of an update and runs the quota preflight. (When the plan is a
-// replacement, Terraform plans the new cluster again without prior state, which runs the create preflight;
-// what this call does to the update plan is then discarded.)
+// ModifyPlan settles the read-only values of an update, names the replacement of a removed block, and runs
+// the quota preflight. (When the plan is a replacement, Terraform plans the new cluster again without prior
+// state, which runs the create preflight; what this call does to the update plan is then discarded.)
 //
-// The framework plans every computed value as unknown once anything changes. When scale_settings
-// changes, allocation_state, node counts, errors and provisioning_state really do change during apply
-// and stay unknown; when only provider-side arguments change (wait_for_steady_state, timeouts) nothing
-// reaches the API, so they keep their state values and the plan shows no noise.
+// The framework plans every computed value as unknown once anything changes. When only provider-side
+// arguments change (wait_for_steady_state, timeouts) nothing reaches the API, so they keep their state
+// values and the plan shows no noise. When scale_settings changes, planResize keeps what a resize cannot
+// change, and what its wait guarantees, and leaves the rest unknown.
 func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
@@ -252,6 +259,7 @@ func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			return
 		}
 		prior = &state
+		resp.RequiresReplace.Append(replaceRemovedBlocks(ctx, plan, state, &resp.Diagnostics)...)
 		if plan.ScaleSettings.Equal(state.ScaleSettings) {
 			plan.AllocationState = state.AllocationState
 			plan.CurrentNodeCount = state.CurrentNodeCount
@@ -261,6 +269,8 @@ func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 			resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 			return
 		}
+		plan.planResize(state)
+		resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
 	}
 	if r.data == nil || r.data.client == nil {
 		return // validation without a configured provider
@@ -268,7 +278,8 @@ func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	r.checkQuotaForPlan(ctx, r.data.client, plan, prior, &resp.Diagnostics)
 }
 
-// ValidateConfig checks the rules that span attributes of a block: "exactly one of" and "at most one of".
+// ValidateConfig checks the rules that span attributes of a block: "exactly one of" and "at most one of", and
+// that no two mounts share a relative_mount_path.
 // They live here rather than on the attributes because attribute validators also run when their single
 // nested block is absent, and would then demand values nobody asked for. Unknown values skip a rule. That a
 // secret is given at all is checked when a cluster is created (requireSecretsForCreate): the configuration
@@ -290,6 +301,12 @@ func (r *clusterResource) ValidateConfig(ctx context.Context, req resource.Valid
 			rejectSeveral(diags, at, "argument", values...)
 		}
 	})
+	if mv := objectAs[clusterMountVolumesModel](ctx, m.MountVolumes, diags); mv != nil {
+		requireDistinctMountPaths(diags, path.Root("mount_volumes"),
+			[]string{"azure_file_share", "azure_blob_file_system", "file_server", "unmanaged_file_system"},
+			map[string]types.List{"azure_file_share": mv.AzureFileShares, "azure_blob_file_system": mv.AzureBlobFileSystems,
+				"file_server": mv.FileServers, "unmanaged_file_system": mv.UnmanagedFileSystems})
+	}
 }
 
 // createRecovery is how a cluster whose create did not finish is recorded (see recoverFailedCreate): with
@@ -324,6 +341,54 @@ func (r *clusterResource) recordFailedUpdate(ctx context.Context, c *client.Clie
 	}
 	resp.Diagnostics.Append(resp.State.Set(rctx, &plan)...)
 	addAPIError(&resp.Diagnostics, actionWaitUpdate, kindCluster, id.String(), waitErr)
+}
+
+// planResize settles what a resize (a change of scale_settings, which Update sends as a PATCH) can be
+// known to leave behind. A PATCH never changes provisioning_state, and a resize that waits for steady
+// allocation only succeeds once the cluster is steady and succeeded; so provisioning_state is known, and
+// with wait_for_steady_state allocation_state is "steady" (an apply that fails reports what it saw instead).
+// current_node_count, node_state_counts and errors stay unknown: the service may stop short of the target
+// (quota, capacity, pre-emption) and report why, and nodes run jobs meanwhile.
+func (m *clusterResourceModel) planResize(state clusterResourceModel) {
+	if m.WaitForSteadyState.ValueBool() {
+		m.AllocationState = types.StringValue(api.AllocationStateSteady)
+		m.ProvisioningState = types.StringValue(api.ProvisioningStateSucceeded)
+		return
+	}
+	if strings.EqualFold(state.ProvisioningState.ValueString(), api.ProvisioningStateSucceeded) {
+		m.ProvisioningState = state.ProvisioningState
+	}
+}
+
+// replaceRemovedBlocks names the replacement when an optional block is removed from the configuration, on
+// the leaves that held it (its required argument; each mount's relative_mount_path): the block's own plan
+// modifier cannot, since nothing in a block that is gone is planned, and naming the block would mark its
+// write-only attributes as forcing the replacement (see requiresReplaceUnlessAdopting).
+func replaceRemovedBlocks(ctx context.Context, plan, state clusterResourceModel, diags *diag.Diagnostics) path.Paths {
+	var paths path.Paths
+	removed := func(planned, prior types.Object) bool {
+		return planned.IsNull() && !prior.IsNull() && !prior.IsUnknown()
+	}
+	if removed(plan.SetupTask, state.SetupTask) {
+		paths = append(paths, path.Root("setup_task").AtName("command_line"))
+	}
+	if removed(plan.PerformanceCounters, state.PerformanceCounters) {
+		paths = append(paths, path.Root("performance_counters").AtName("app_insights_component_id"))
+	}
+	if removed(plan.MountVolumes, state.MountVolumes) {
+		if mv := objectAs[clusterMountVolumesModel](ctx, state.MountVolumes, diags); mv != nil {
+			for _, l := range []struct {
+				name  string
+				items types.List
+			}{{"azure_file_share", mv.AzureFileShares}, {"azure_blob_file_system", mv.AzureBlobFileSystems},
+				{"file_server", mv.FileServers}, {"unmanaged_file_system", mv.UnmanagedFileSystems}} {
+				for i := range l.items.Elements() {
+					paths = append(paths, path.Root("mount_volumes").AtName(l.name).AtListIndex(i).AtName("relative_mount_path"))
+				}
+			}
+		}
+	}
+	return paths
 }
 
 // clusterProvisioningState reads the provisioning state of a cluster, for checkCreatable.

@@ -82,8 +82,10 @@ func TestAccClusterResource_createFails(t *testing.T) {
 	})
 }
 
-// TestAccClusterResource_quotaPreflight plans clusters beyond the location's vCPU quota: the plan fails
-// with the numbers (create, and resize up), while shrinking or staying within quota plans fine.
+// TestAccClusterResource_quotaPreflight applies clusters beyond the location's vCPU quota: the apply stops
+// with the numbers before sending the PUT (create) or the PATCH (resize up), while shrinking or staying
+// within quota works. The plan only warns (TestClusterQuotaPlanWarns), so that a configuration beyond the
+// quota can still be destroyed: the last step destroys while the configuration asks for too much.
 func TestAccClusterResource_quotaPreflight(t *testing.T) {
 	t.Parallel()
 	inst := testAccEmulatorInstance(t)
@@ -113,36 +115,54 @@ resource "batchai_cluster" "test" {
 }
 `, ws.String(), priority, nodes, testAccClusterSSHKey)
 	}
+	nothingSent := func(method string) func() {
+		return func() {
+			if n := inst.Emulator.RequestCount(method, "/clusters/"); n != 0 {
+				t.Fatalf("%d cluster %s request(s) were sent for a request beyond the quota", n, method)
+			}
+		}
+	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckClusterDestroyed(t, info),
 		Steps: []resource.TestStep{
 			{
-				Config:   config("dedicated", 3),
-				PlanOnly: true,
+				Config: config("dedicated", 3),
 				ExpectError: expectError("Insufficient Batch AI Quota", "scale_settings.manual.target_node_count",
 					"3 dedicated node(s) of Standard_NC6 need 18 vCPUs (6 each)", `"Total Cluster Dedicated Regional vCPUs" in eastus`,
-					"use 0 of its limit of 12 vCPUs, leaving 12"),
+					"use 0 of its limit of 12 vCPUs, leaving 12", "Nothing was created."),
 			},
 			{
-				Config:   config("lowpriority", 2),
-				PlanOnly: true,
+				PreConfig: nothingSent("PUT"),
+				Config:    config("lowpriority", 2),
 				ExpectError: expectError("Insufficient Batch AI Quota", "12 vCPUs", `"Total Cluster LowPriority Regional vCPUs"`,
 					"limit of 6 vCPUs"),
 			},
-			{Config: config("dedicated", 2), ConfigStateChecks: testAccClusterSteady(2)},
+			{PreConfig: nothingSent("PUT"), Config: config("dedicated", 2), ConfigStateChecks: testAccClusterSteady(2)},
 			{
 				// What the cluster holds counts as available to it: 2 -> 3 needs 6 more, and none are left.
-				Config:      config("dedicated", 3),
-				PlanOnly:    true,
-				ExpectError: expectError("Insufficient Batch AI Quota", "18 vCPUs", "use 0 of its limit of 12"),
+				Config: config("dedicated", 3),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccClusterAddr, plancheck.ResourceActionUpdate),
+				}},
+				ExpectError: expectError("Insufficient Batch AI Quota", "18 vCPUs", "use 0 of its limit of 12",
+					"The cluster was not resized."),
+			},
+			{
+				PreConfig: nothingSent("PATCH"),
+				Config:    config("dedicated", 2),
+				PlanOnly:  true, // the refused resize left the state as it was: nothing to do
 			},
 			{
 				Config: config("dedicated", 1),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccClusterAddr, plancheck.ResourceActionUpdate),
 				}},
+				ConfigStateChecks: testAccClusterSteady(1),
 			},
+			// `terraform destroy` plans the configuration first; asking for more than the quota must not
+			// stop it (it did when the preflight failed plans).
+			{Config: config("dedicated", 3), Destroy: true},
 		},
 	})
 }
@@ -169,7 +189,7 @@ func TestAccClusterResource_quotaCheckedBeforeCreate(t *testing.T) {
 		},
 		Steps: []resource.TestStep{{
 			Config:      testAccClusterConfig(info, testAccClusterManual("Standard_NC6", 2)),
-			ExpectError: expectError("Insufficient Batch AI Quota", "need 12 vCPUs", "limit of 6 vCPUs"),
+			ExpectError: expectError("Insufficient Batch AI Quota", "need 12 vCPUs", "limit of 6 vCPUs", "Nothing was created."),
 		}},
 	})
 }

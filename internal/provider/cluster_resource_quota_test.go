@@ -52,12 +52,12 @@ func TestAccClusterResource_quotaReplacement(t *testing.T) {
 				ConfigStateChecks: testAccClusterSteady(2),
 			},
 			{
-				// Growing still fails at plan time, and the error says how to destroy regardless: `terraform
-				// destroy` plans the configuration first.
+				// Growing is still refused, before the PATCH.
 				Config:      testAccClusterConfig(info, testAccClusterQuotaBody("admin2", 3)),
-				PlanOnly:    true,
-				ExpectError: expectError("Insufficient Batch AI Quota", "18 vCPUs", "terraform destroy -refresh=false"),
+				ExpectError: expectError("Insufficient Batch AI Quota", "18 vCPUs", "The cluster was not resized."),
 			},
+			// And destroying while the configuration asks for too much works: destroy plans it first.
+			{Config: testAccClusterConfig(info, testAccClusterQuotaBody("admin2", 3)), Destroy: true},
 		},
 	})
 }

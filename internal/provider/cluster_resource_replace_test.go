@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -93,9 +95,39 @@ func TestAccClusterResource_requiresReplace(t *testing.T) {
 	subnet := func(name string) string {
 		return `"` + testAccSubnetID(emulator.Info{SubscriptionID: "s", ResourceGroup: "rg"}, name) + `"`
 	}
+	unmanaged2 := func(a, b string) string {
+		return fmt.Sprintf(`{
+    unmanaged_file_system {
+      mount_command       = "mount -t nfs 10.0.0.4:/export"
+      relative_mount_path = %q
+    }
+    unmanaged_file_system {
+      mount_command       = "mount -t nfs 10.0.0.5:/export"
+      relative_mount_path = %q
+    }
+  }`, a, b)
+	}
+	afs := `{
+    azure_file_share {
+      account_name        = "acct"
+      azure_file_url      = "https://acct.file.core.windows.net/share"
+      account_key         = "key"
+      relative_mount_path = "afs"
+    }
+  }`
+	perf := `{
+    app_insights_component_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/components/ai"
+    instrumentation_key_secret_reference {
+      source_vault_id = ` + vault + `
+      secret_url      = "https://kv.vault.azure.net/secrets/ikey"
+    }
+  }`
+	// paths are the replace_paths of a replacement: a new or removed block is named by its leaves, never as a
+	// whole (Terraform would then mark each of its write-only attributes as forcing the replacement).
 	for name, tc := range map[string]struct {
 		before, after map[string]string
 		replace       bool
+		paths         []string
 	}{
 		"name":                    {before: nil, after: map[string]string{"name": `"c2"`}, replace: true},
 		"workspace_id":            {before: nil, after: map[string]string{"workspace_id": "batchai_workspace.b.id"}, replace: true},
@@ -110,18 +142,26 @@ func TestAccClusterResource_requiresReplace(t *testing.T) {
 		"admin_user_password":     {before: nil, after: map[string]string{"user_account": user(`admin_user_password = "pw-2"`)}, replace: true},
 		"admin_user_password_wo":  {before: map[string]string{"user_account": user("admin_user_password_wo = \"pw\"\n    admin_user_password_wo_version = 1")}, after: map[string]string{"user_account": user("admin_user_password_wo = \"pw\"\n    admin_user_password_wo_version = 2")}, replace: true},
 		"write-only value alone":  {before: map[string]string{"user_account": user("admin_user_password_wo = \"pw\"\n    admin_user_password_wo_version = 1")}, after: map[string]string{"user_account": user("admin_user_password_wo = \"pw-changed\"\n    admin_user_password_wo_version = 1")}},
-		"setup_task added":        {before: nil, after: map[string]string{"setup_task": setup("true")}, replace: true},
-		"setup_task command_line": {before: map[string]string{"setup_task": setup("true")}, after: map[string]string{"setup_task": setup("false")}, replace: true},
-		"setup_task removed":      {before: map[string]string{"setup_task": setup("true")}, after: nil, replace: true},
-		"mount_volumes path":      {before: map[string]string{"mount_volumes": unmanaged("a")}, after: map[string]string{"mount_volumes": unmanaged("b")}, replace: true},
-		"mount_volumes removed":   {before: map[string]string{"mount_volumes": unmanaged("a")}, after: nil, replace: true},
-		"performance_counters added": {before: nil, after: map[string]string{"performance_counters": `{
-    app_insights_component_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/components/ai"
-    instrumentation_key_secret_reference {
-      source_vault_id = ` + vault + `
-      secret_url      = "https://kv.vault.azure.net/secrets/ikey"
-    }
-  }`}, replace: true},
+		"setup_task added": {before: nil, after: map[string]string{"setup_task": setup("true")}, replace: true,
+			paths: []string{"setup_task.command_line"}},
+		"setup_task command_line": {before: map[string]string{"setup_task": setup("true")}, after: map[string]string{"setup_task": setup("false")}, replace: true,
+			paths: []string{"setup_task"}},
+		"setup_task removed": {before: map[string]string{"setup_task": setup("true")}, after: nil, replace: true,
+			paths: []string{"setup_task.command_line"}},
+		"mount_volumes path": {before: map[string]string{"mount_volumes": unmanaged("a")}, after: map[string]string{"mount_volumes": unmanaged("b")}, replace: true,
+			paths: []string{"mount_volumes"}},
+		"mount_volumes added": {before: nil, after: map[string]string{"mount_volumes": afs}, replace: true,
+			paths: []string{"mount_volumes.azure_file_share[0].relative_mount_path"}},
+		"mount appended": {before: map[string]string{"mount_volumes": unmanaged("a")}, after: map[string]string{"mount_volumes": unmanaged2("a", "b")}, replace: true,
+			paths: []string{"mount_volumes.unmanaged_file_system[1].relative_mount_path"}},
+		"mount dropped": {before: map[string]string{"mount_volumes": unmanaged2("a", "b")}, after: map[string]string{"mount_volumes": unmanaged("a")}, replace: true,
+			paths: []string{"mount_volumes"}},
+		"mount_volumes removed": {before: map[string]string{"mount_volumes": unmanaged2("a", "b")}, after: nil, replace: true,
+			paths: []string{"mount_volumes.unmanaged_file_system[0].relative_mount_path", "mount_volumes.unmanaged_file_system[1].relative_mount_path"}},
+		"performance_counters added": {before: nil, after: map[string]string{"performance_counters": perf}, replace: true,
+			paths: []string{"performance_counters.app_insights_component_id"}},
+		"performance_counters removed": {before: map[string]string{"performance_counters": perf}, after: nil, replace: true,
+			paths: []string{"performance_counters.app_insights_component_id"}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -142,6 +182,7 @@ func TestAccClusterResource_requiresReplace(t *testing.T) {
 						Config: testAccClusterReplaceConfig(info, tc.after),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(testAccClusterAddr, action),
+							expectReplacePaths(testAccClusterAddr, tc.paths...),
 						}},
 						ConfigStateChecks: []statecheck.StateCheck{created.AddStateValue(testAccClusterAddr, tfjsonpath.New("creation_time"))},
 					},
@@ -149,4 +190,56 @@ func TestAccClusterResource_requiresReplace(t *testing.T) {
 			})
 		})
 	}
+}
+
+// expectReplacePaths checks the replace_paths of a resource's planned change, written as "a.b[0].c", in any
+// order; none are expected when paths is empty and the change is no replacement. (Only paths given are
+// checked for a replacement whose case lists none.)
+func expectReplacePaths(addr string, paths ...string) plancheck.PlanCheck {
+	return replacePathsCheck{addr: addr, want: paths}
+}
+
+type replacePathsCheck struct {
+	addr string
+	want []string
+}
+
+func (c replacePathsCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr {
+			continue
+		}
+		var got []string
+		for _, p := range rc.Change.ReplacePaths {
+			steps, _ := p.([]any)
+			var b strings.Builder
+			for _, s := range steps {
+				switch v := s.(type) {
+				case string:
+					if b.Len() > 0 {
+						b.WriteByte('.')
+					}
+					b.WriteString(v)
+				case float64:
+					fmt.Fprintf(&b, "[%d]", int(v))
+				default:
+					fmt.Fprintf(&b, "[%v]", v)
+				}
+			}
+			got = append(got, b.String())
+		}
+		if len(c.want) == 0 && !rc.Change.Actions.Replace() {
+			return
+		}
+		if len(c.want) == 0 {
+			return // a replacement whose paths the case does not pin down
+		}
+		slices.Sort(got)
+		want := slices.Sorted(slices.Values(c.want))
+		if !slices.Equal(got, want) {
+			resp.Error = fmt.Errorf("%s: replace_paths %v, want %v", c.addr, got, want)
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s: no planned change", c.addr)
 }

@@ -180,9 +180,14 @@ func TestAccClusterResource_update(t *testing.T) {
 			),
 		}
 	}
+	// A resize plans only what it can change as unknown: the node counts and the errors. It never changes
+	// provisioning_state, and it only succeeds once allocation is steady again (wait_for_steady_state).
 	resizing := []plancheck.PlanCheck{
 		plancheck.ExpectUnknownValue(testAccClusterAddr, tfjsonpath.New("current_node_count")),
-		plancheck.ExpectUnknownValue(testAccClusterAddr, tfjsonpath.New("allocation_state")),
+		plancheck.ExpectUnknownValue(testAccClusterAddr, tfjsonpath.New("node_state_counts")),
+		plancheck.ExpectUnknownValue(testAccClusterAddr, tfjsonpath.New("errors")),
+		plancheck.ExpectKnownValue(testAccClusterAddr, tfjsonpath.New("allocation_state"), knownvalue.StringExact(api.AllocationStateSteady)),
+		plancheck.ExpectKnownValue(testAccClusterAddr, tfjsonpath.New("provisioning_state"), knownvalue.StringExact(api.ProvisioningStateSucceeded)),
 		plancheck.ExpectKnownValue(testAccClusterAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
 		plancheck.ExpectKnownValue(testAccClusterAddr, tfjsonpath.New("image_reference").AtMapKey("sku"), knownvalue.StringExact("16.04-LTS")),
 	}
@@ -289,10 +294,21 @@ func TestAccClusterResource_resizeWhileResizing(t *testing.T) {
 				},
 			},
 			{
+				// Without waiting, the allocation state after the resize cannot be known; the provisioning
+				// state is what it was.
+				Config: testAccClusterConfig(info, testAccClusterManual("Standard_NC6", 4)+"  wait_for_steady_state = false\n"),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccClusterAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(testAccClusterAddr, tfjsonpath.New("allocation_state")),
+					plancheck.ExpectKnownValue(testAccClusterAddr, tfjsonpath.New("provisioning_state"), knownvalue.StringExact(api.ProvisioningStateSucceeded)),
+				}},
+			},
+			{
 				PreConfig: retargeted,
 				Config:    testAccClusterConfig(info, testAccClusterManual("Standard_NC6", 2)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccClusterAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(testAccClusterAddr, tfjsonpath.New("allocation_state"), knownvalue.StringExact(api.AllocationStateSteady)),
 				}},
 				ConfigStateChecks: testAccClusterSteady(2),
 			},

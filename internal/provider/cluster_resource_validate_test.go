@@ -29,6 +29,9 @@ func TestAccClusterResource_invalidConfig(t *testing.T) {
     }
   }`
 	}
+	unmanaged := func(mountPath string) string {
+		return fmt.Sprintf("mount_volumes {\n    unmanaged_file_system {\n      mount_command = \"mount -t tmpfs none\"\n      relative_mount_path = %q\n    }\n  }", mountPath)
+	}
 	// config builds a cluster from replacements of the valid defaults ("" drops the argument).
 	config := func(over map[string]string) string {
 		args := map[string]string{
@@ -81,19 +84,38 @@ func TestAccClusterResource_invalidConfig(t *testing.T) {
 		"password twice":   {map[string]string{"user_account": "user_account {\n    admin_user_name = \"u\"\n    admin_user_password = \"a\"\n    admin_user_password_wo = \"b\"\n    admin_user_password_wo_version = 1\n  }"}, []string{"user_account.admin_user_password_wo", "cannot be specified", "user_account.admin_user_password"}},
 		"wo without version": {map[string]string{"user_account": "user_account {\n    admin_user_name = \"u\"\n    admin_user_password_wo = \"b\"\n  }"},
 			[]string{"user_account.admin_user_password_wo_version", "must be specified", "user_account.admin_user_password_wo"}},
-		"image triple":   {map[string]string{"image_reference": `image_reference = { virtual_machine_image_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/images/i" }`}, []string{"image_reference", "publisher", "required"}},
-		"image id":       {map[string]string{"image_reference": `image_reference = { publisher = "p", offer = "o", sku = "s", virtual_machine_image_id = "my-image" }`}, []string{"image_reference.virtual_machine_image_id", "Microsoft.Compute/images"}},
-		"subnet":         {map[string]string{"subnet_id": `subnet_id = "default"`}, []string{"subnet_id", "Microsoft.Network/virtualNetworks"}},
-		"setup prefix":   {map[string]string{"setup_task": "setup_task {\n    command_line = \"true\"\n  }"}, []string{"setup_task.std_out_err_path_prefix is required"}},
-		"mounts empty":   {map[string]string{"mount_volumes": "mount_volumes {}"}, []string{"mount_volumes must contain at least one of"}},
-		"afs no key":     {map[string]string{"mount_volumes": afs("")}, []string{"mount_volumes.azure_file_share[0] needs exactly one argument of `account_key`"}},
-		"afs key twice":  {map[string]string{"mount_volumes": afs(fmt.Sprintf("account_key = \"k\"\n      account_key_secret_reference {\n        source_vault_id = %q\n        secret_url = \"https://kv.vault.azure.net/secrets/k\"\n      }", vault))}, []string{"mount_volumes.azure_file_share[0] takes exactly one", "both", "account_key_secret_reference are set"}},
-		"file mode":      {map[string]string{"mount_volumes": afs("account_key = \"k\"\n      file_mode = \"777\"")}, []string{"mount_volumes.azure_file_share[0].file_mode", "octal mode"}},
-		"secret url":     {map[string]string{"mount_volumes": afs(fmt.Sprintf("account_key_secret_reference {\n        source_vault_id = %q\n        secret_url = \"http://kv/secrets/k\"\n      }", vault))}, []string{"account_key_secret_reference.secret_url", "https URL of a Key Vault secret"}},
-		"vault id":       {map[string]string{"mount_volumes": afs("account_key_secret_reference {\n        source_vault_id = \"kv\"\n        secret_url = \"https://kv.vault.azure.net/secrets/k\"\n      }")}, []string{"account_key_secret_reference.source_vault_id", "Microsoft.KeyVault/vaults"}},
-		"perf no key":    {map[string]string{"performance_counters": "performance_counters {\n    app_insights_component_id = \"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/components/ai\"\n  }"}, []string{"performance_counters needs exactly one argument of `instrumentation_key`"}},
-		"perf component": {map[string]string{"performance_counters": "performance_counters {\n    instrumentation_key = \"k\"\n  }"}, []string{"performance_counters.app_insights_component_id is required"}},
-		"file server id": {map[string]string{"mount_volumes": "mount_volumes {\n    file_server {\n      file_server_id = \"nfs\"\n      relative_mount_path = \"nfs\"\n    }\n  }"}, []string{"mount_volumes.file_server[0].file_server_id", "fileServers"}},
+		"image triple":    {map[string]string{"image_reference": `image_reference = { virtual_machine_image_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/images/i" }`}, []string{"image_reference", "publisher", "required"}},
+		"image id":        {map[string]string{"image_reference": `image_reference = { publisher = "p", offer = "o", sku = "s", virtual_machine_image_id = "my-image" }`}, []string{"image_reference.virtual_machine_image_id", "Microsoft.Compute/images"}},
+		"subnet":          {map[string]string{"subnet_id": `subnet_id = "default"`}, []string{"subnet_id", "Microsoft.Network/virtualNetworks"}},
+		"setup prefix":    {map[string]string{"setup_task": "setup_task {\n    command_line = \"true\"\n  }"}, []string{"setup_task.std_out_err_path_prefix is required"}},
+		"mounts empty":    {map[string]string{"mount_volumes": "mount_volumes {}"}, []string{"mount_volumes must contain at least one of"}},
+		"afs no key":      {map[string]string{"mount_volumes": afs("")}, []string{"mount_volumes.azure_file_share[0] needs exactly one argument of `account_key`"}},
+		"afs key twice":   {map[string]string{"mount_volumes": afs(fmt.Sprintf("account_key = \"k\"\n      account_key_secret_reference {\n        source_vault_id = %q\n        secret_url = \"https://kv.vault.azure.net/secrets/k\"\n      }", vault))}, []string{"mount_volumes.azure_file_share[0] takes exactly one", "both", "account_key_secret_reference are set"}},
+		"file mode":       {map[string]string{"mount_volumes": afs("account_key = \"k\"\n      file_mode = \"777\"")}, []string{"mount_volumes.azure_file_share[0].file_mode", "octal mode"}},
+		"secret url":      {map[string]string{"mount_volumes": afs(fmt.Sprintf("account_key_secret_reference {\n        source_vault_id = %q\n        secret_url = \"http://kv/secrets/k\"\n      }", vault))}, []string{"account_key_secret_reference.secret_url", "https URL of a Key Vault secret"}},
+		"vault id":        {map[string]string{"mount_volumes": afs("account_key_secret_reference {\n        source_vault_id = \"kv\"\n        secret_url = \"https://kv.vault.azure.net/secrets/k\"\n      }")}, []string{"account_key_secret_reference.source_vault_id", "Microsoft.KeyVault/vaults"}},
+		"perf no key":     {map[string]string{"performance_counters": "performance_counters {\n    app_insights_component_id = \"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/components/ai\"\n  }"}, []string{"performance_counters needs exactly one argument of `instrumentation_key`"}},
+		"perf component":  {map[string]string{"performance_counters": "performance_counters {\n    instrumentation_key = \"k\"\n  }"}, []string{"performance_counters.app_insights_component_id is required"}},
+		"file server id":  {map[string]string{"mount_volumes": "mount_volumes {\n    file_server {\n      file_server_id = \"nfs\"\n      relative_mount_path = \"nfs\"\n    }\n  }"}, []string{"mount_volumes.file_server[0].file_server_id", "fileServers"}},
+		"vm_size unknown": {map[string]string{"vm_size": `vm_size = "Standard_NC7"`}, []string{"Unknown VM Size", "Attribute vm_size is \"Standard_NC7\"", "closest supported sizes are Standard_NC6, Standard_NC12 and Standard_NC24"}},
+		"mount path dot dot": {map[string]string{"mount_volumes": unmanaged("/abs/../x")},
+			[]string{"Invalid Relative Mount Path", "mount_volumes.unmanaged_file_system[0].relative_mount_path is \"/abs/../x\"", `Did you mean "x"?`}},
+		"mount path trailing slash": {map[string]string{"mount_volumes": unmanaged("afs/")},
+			[]string{"mount_volumes.unmanaged_file_system[0].relative_mount_path", `Did you mean "afs"?`}},
+		"mount path absolute": {map[string]string{"mount_volumes": unmanaged("/mnt/data")},
+			[]string{"mount_volumes.unmanaged_file_system[0].relative_mount_path", "relative to $AZ_BATCHAI_MOUNT_ROOT", `Did you mean "mnt/data"?`}},
+		"mount path twice": {map[string]string{"mount_volumes": `mount_volumes {
+    azure_file_share {
+      account_name        = "acct"
+      azure_file_url      = "https://acct.file.core.windows.net/share"
+      relative_mount_path = "data"
+      account_key         = "k"
+    }
+    unmanaged_file_system {
+      mount_command       = "mount -t tmpfs none"
+      relative_mount_path = "data"
+    }
+  }`}, []string{"Duplicate Relative Mount Path", `mount_volumes.unmanaged_file_system[0].relative_mount_path is "data", which is also the relative_mount_path of mount_volumes.azure_file_share[0].relative_mount_path`}},
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

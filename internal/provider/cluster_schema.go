@@ -36,11 +36,16 @@ func clusterResourceSchema(ctx context.Context) schema.Schema {
 			"never returned by the service. Their classic forms are `Sensitive` and kept in state from configuration; " +
 			"their `_wo` forms (Terraform >= 1.11) are write-only and never stored: change the matching `_wo_version` " +
 			"to send a new value (which replaces the cluster).\n\n" +
-			"Plans are checked against the subscription's Batch AI quota in the workspace's location: a new " +
-			"cluster, or a resize, whose vCPUs exceed what is left fails at plan time with the numbers (what a " +
-			"replaced cluster holds counts as available to its replacement). `terraform destroy` plans the " +
-			"configuration first: while the configuration asks for more than the quota allows, destroy with " +
-			"`terraform destroy -refresh=false`.\n\n" +
+			"Plans are checked against the subscription's Batch AI quota in the workspace's location, for every " +
+			"VM size the service accepted: a new cluster, or a resize, whose vCPUs exceed what is left gets a " +
+			"warning at plan time with the numbers, and the apply stops before sending its request, so nothing " +
+			"is created or resized (what a replaced cluster holds counts as available to its replacement). It is " +
+			"a warning, not an error, because `terraform destroy` plans the configuration first and must never be " +
+			"blocked by it; a plan that only removes capacity is never warned about. The provider cannot know " +
+			"everything before the apply: a cluster in a workspace created by the same apply is only checked at " +
+			"apply time, several new clusters are checked one by one (clusters that only exceed the quota " +
+			"together each pass, and the service fails the later ones), and other tools may use quota between " +
+			"plan and apply.\n\n" +
 			"A cluster deleted outside Terraform, even one Azure still shows as `deleting`, is planned for " +
 			"creation; the apply waits for the deletion to finish before creating it again.",
 		Attributes: map[string]schema.Attribute{
@@ -65,9 +70,10 @@ func clusterResourceSchema(ctx context.Context) schema.Schema {
 			"vm_size": schema.StringAttribute{
 				Required: true,
 				MarkdownDescription: "The VM size of every node, e.g. `Standard_NC6`. Compared case-insensitively " +
-					"(`Standard_NC6` and `STANDARD_NC6` are the same size). The service supports every Azure VM size " +
-					"except `STANDARD_A0` and the premium-storage series (`STANDARD_GS`, `STANDARD_DS` and " +
-					"`STANDARD_DSV2`), which are rejected at plan time. Changing it replaces the cluster.",
+					"(`Standard_NC6` and `STANDARD_NC6` are the same size). The service supported the Azure VM sizes of " +
+					"2018 except `STANDARD_A0` and the premium-storage series (`STANDARD_GS`, `STANDARD_DS` and " +
+					"`STANDARD_DSV2`): those, and names it did not know, are rejected at plan time (an unknown name with " +
+					"the closest supported ones). Changing it replaces the cluster.",
 				Validators:    []validator.String{supportedVMSize()},
 				PlanModifiers: []planmodifier.String{keepEquivalentState(normalizeCaseInsensitive), stringplanmodifier.RequiresReplace()},
 			},
@@ -115,15 +121,15 @@ func clusterResourceSchema(ctx context.Context) schema.Schema {
 			"allocation_state": schema.StringAttribute{
 				Computed: true,
 				MarkdownDescription: "`steady` when no nodes are being added or removed, `resizing` while they " +
-					"are.",
+					"are. " + observedNote,
 			},
 			"current_node_count": schema.Int64Attribute{
 				Computed:            true,
-				MarkdownDescription: "The number of nodes the cluster has now.",
+				MarkdownDescription: "The number of nodes the cluster has now. " + observedNote,
 			},
 			"node_state_counts": schema.SingleNestedAttribute{
 				Computed:            true,
-				MarkdownDescription: "The number of nodes in each state.",
+				MarkdownDescription: "The number of nodes in each state. " + observedNote,
 				Attributes: map[string]schema.Attribute{
 					"idle":      schema.Int64Attribute{Computed: true, MarkdownDescription: "Nodes ready for jobs."},
 					"running":   schema.Int64Attribute{Computed: true, MarkdownDescription: "Nodes running a job."},
@@ -135,7 +141,7 @@ func clusterResourceSchema(ctx context.Context) schema.Schema {
 			"errors": schema.ListNestedAttribute{
 				Computed: true,
 				MarkdownDescription: "Errors the service reports for the cluster, e.g. node setup failures or " +
-					"allocation failures for lack of quota.",
+					"allocation failures for lack of quota. " + observedNote,
 				NestedObject: schema.NestedAttributeObject{Attributes: map[string]schema.Attribute{
 					"code":    schema.StringAttribute{Computed: true, MarkdownDescription: "The error code."},
 					"message": schema.StringAttribute{Computed: true, MarkdownDescription: "The error message."},
@@ -169,6 +175,11 @@ func clusterResourceSchema(ctx context.Context) schema.Schema {
 		},
 	}
 }
+
+// observedNote is what the schema says of the values the provider observes rather than configures: the
+// drift guide (templates/guides/drift-detection-in-ci.md.tmpl) says the same.
+const observedNote = "Observed at the last read: it changes without any change of configuration (auto-scale, " +
+	"pre-emption, jobs), which `terraform plan -refresh-only` reports and a normal plan never does."
 
 // clusterImageReferenceAttribute is a nested attribute (not a block) because it is Optional+Computed:
 // when left out, the service picks its default image and it shows here without a diff. Blocks cannot
@@ -312,6 +323,7 @@ func clusterSetupTaskBlock() schema.SingleNestedBlock {
 				Optional:            true, // required in the block: see requiredInBlock
 				MarkdownDescription: "Required. The command line, run in a bash subshell, e.g. `apt install unzip -y`.",
 				Validators:          []validator.String{requiredInBlock(), stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{requiresReplaceWhenNew()},
 			},
 			"environment_variables": schema.MapAttribute{
 				Optional:            true,
@@ -377,6 +389,7 @@ func clusterPerformanceCountersBlock() schema.SingleNestedBlock {
 				Optional:            true, // required in the block: see requiredInBlock
 				MarkdownDescription: "Required. The ARM ID of the Application Insights component.",
 				Validators:          []validator.String{requiredInBlock(), armIDValidator("Microsoft.Insights", "components")},
+				PlanModifiers:       []planmodifier.String{requiresReplaceWhenNew()},
 			},
 			"instrumentation_key": sensitiveString("The component's instrumentation key, stored in state. Give "+
 				"exactly one of `instrumentation_key`, `instrumentation_key_wo` or `instrumentation_key_secret_reference`.",
@@ -429,7 +442,7 @@ func clusterMountVolumesBlock() schema.SingleNestedBlock {
 			"(the CLI's `--afs-name`, `--bfs-name`, `--nfs` and `--config-file` mounts). Give at least one mount. " +
 			"Changing anything replaces the cluster.",
 		Validators:    []validator.Object{atLeastOneNestedBlock()},
-		PlanModifiers: []planmodifier.Object{requiresReplaceUnlessAdopting(adoptMountVolumes)},
+		PlanModifiers: []planmodifier.Object{requiresReplaceUnlessAdopting(adoptMountVolumes, withoutAppendedItems)},
 		Blocks: map[string]schema.Block{
 			"azure_file_share": schema.ListNestedBlock{
 				MarkdownDescription: "An Azure Files share. Repeatable.",
@@ -540,8 +553,11 @@ func accountKeyAttribute() schema.StringAttribute {
 
 func relativeMountPathAttribute() schema.StringAttribute {
 	return schema.StringAttribute{
-		Required:            true,
-		MarkdownDescription: "Where to mount it, relative to `$AZ_BATCHAI_MOUNT_ROOT`, e.g. `afs`.",
-		Validators:          []validator.String{stringvalidator.LengthAtLeast(1)},
+		Required: true,
+		MarkdownDescription: "Where to mount it, relative to `$AZ_BATCHAI_MOUNT_ROOT`, e.g. `afs` or `data/afs`: no `/` " +
+			"at either end, no empty, `.` or `..` segments, and a directory of its own (two mounts of a cluster " +
+			"cannot share one). Both are checked at plan time.",
+		Validators:    []validator.String{stringvalidator.LengthAtLeast(1), relativeMountPath()},
+		PlanModifiers: []planmodifier.String{requiresReplaceWhenNew()},
 	}
 }

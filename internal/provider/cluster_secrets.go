@@ -201,21 +201,33 @@ func clearSecretsUnknown(ctx context.Context, p privateState) diag.Diagnostics {
 }
 
 // requiresReplaceUnlessAdopting is RequiresReplace for a block holding secrets, except that secrets
-// unknown to an imported state are adopted (the block must otherwise be unchanged).
-func requiresReplaceUnlessAdopting(adopt func(ctx context.Context, plan, state types.Object, diags *diag.Diagnostics) types.Object) planmodifier.Object {
+// unknown to an imported state are adopted (the block must otherwise be unchanged), and that a block added
+// or removed, and with appended the mounts appended to its lists, are left to its leaves: requiresReplaceWhenNew
+// for what is new, the resource's ModifyPlan for a removed block (replaceRemovedBlocks). Terraform's plan
+// renderer marks every write-only attribute of a new or removed block "# forces replacement" when the block's
+// own path forces it, even one that was never set; a leaf's path marks only that leaf.
+func requiresReplaceUnlessAdopting(adopt func(ctx context.Context, plan, state types.Object, diags *diag.Diagnostics) types.Object,
+	appended ...func(ctx context.Context, plan, state types.Object, diags *diag.Diagnostics) types.Object) planmodifier.Object {
 	return objectplanmodifier.RequiresReplaceIf(
 		func(ctx context.Context, req planmodifier.ObjectRequest, resp *objectplanmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = true
-			if req.Private == nil {
-				return
+			if req.StateValue.IsNull() || req.PlanValue.IsNull() {
+				return // a new block's leaves, or ModifyPlan for a removed block, force the replacement
 			}
-			mark, diags := req.Private.GetKey(ctx, clusterPrivateSecretsUnknown)
-			resp.Diagnostics.Append(diags...)
-			if mark == nil || diags.HasError() {
-				return
+			planned := req.PlanValue
+			if req.Private != nil {
+				mark, diags := req.Private.GetKey(ctx, clusterPrivateSecretsUnknown)
+				resp.Diagnostics.Append(diags...)
+				if diags.HasError() {
+					return
+				}
+				if mark != nil {
+					planned = adopt(ctx, planned, req.StateValue, &resp.Diagnostics)
+				}
 			}
-			adopted := adopt(ctx, req.PlanValue, req.StateValue, &resp.Diagnostics)
-			resp.RequiresReplace = !adopted.Equal(req.StateValue)
+			for _, withoutAppended := range appended {
+				planned = withoutAppended(ctx, planned, req.StateValue, &resp.Diagnostics)
+			}
+			resp.RequiresReplace = !planned.Equal(req.StateValue)
 		},
 		"Changing this block replaces the cluster.",
 		"Changing this block replaces the cluster.",

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -65,6 +66,8 @@ func errorHint(err error) string {
 	code := client.ErrorCode(err)
 	var authErr *azidentity.AuthenticationFailedError
 	switch {
+	case untrustedCertificate(err):
+		return untrustedCertificateHint
 	case errors.As(err, &authErr):
 		return "The provider could not get an access token: check tenant_id, client_id and the credential " +
 			"(client_secret, client certificate, OIDC token or managed identity; or the ARM_* variables that set " +
@@ -80,13 +83,45 @@ func errorHint(err error) string {
 		return "The access token was rejected: check tenant_id, client_id and the credential, and that the " +
 			"provider's environment or metadata_host matches the cloud the subscription lives in."
 	case code == "ResourceGroupNotFound":
-		return "Create the resource group first (for example with azurerm_resource_group or `az group create`)."
+		return resourceGroupNotFoundHint(err)
 	case code == "SubscriptionNotFound" || code == "InvalidSubscriptionId":
 		return "Check subscription_id (or ARM_SUBSCRIPTION_ID)."
 	case code == "MissingSubscriptionRegistration":
 		return "Register the Microsoft.BatchAI resource provider on the subscription (`az provider register -n Microsoft.BatchAI`)."
 	}
 	return ""
+}
+
+// untrustedCertificateHint names the fix of an endpoint whose certificate comes from a CA the provider does
+// not trust: a private cloud's, or the Batch AI emulator's, which it creates in its data folder.
+const untrustedCertificateHint = "The endpoint's TLS certificate is signed by a certificate authority the " +
+	"provider does not trust. For a private cloud or the Batch AI emulator, set ca_certificate_file in the " +
+	"provider block (or the ARM_CA_CERTIFICATE_FILE environment variable) to that CA's PEM file; the emulator's " +
+	"is tls/ca.pem in its data folder (ca_certificate in emulator.json), and the export lines it prints set " +
+	"ARM_CA_CERTIFICATE_FILE. The file is trusted in addition to the system roots; verification cannot be turned off."
+
+// untrustedCertificate reports whether err comes from a TLS certificate signed by an unknown authority. The
+// SDK's retries and wrappers do not always keep the x509 error in the chain, so its text counts too.
+func untrustedCertificate(err error) bool {
+	var unknown x509.UnknownAuthorityError
+	return errors.As(err, &unknown) || strings.Contains(err.Error(), "x509: certificate signed by unknown authority")
+}
+
+// resourceGroupNamePattern reads the group's name from ARM's ResourceGroupNotFound message.
+var resourceGroupNamePattern = regexp.MustCompile(`Resource group '([^']+)' could not be found`)
+
+// resourceGroupNotFoundHint says how to create the missing group, on Azure and on the Batch AI emulator
+// (whose users may have neither azurerm nor az set up for it), naming the group when ARM's message does.
+func resourceGroupNotFoundHint(err error) string {
+	name := "<name>"
+	if m := resourceGroupNamePattern.FindStringSubmatch(err.Error()); m != nil {
+		name = m[1]
+	}
+	return fmt.Sprintf("Create the resource group first: on Azure with the azurerm provider's "+
+		"azurerm_resource_group, or `az group create --name %[1]s --location <location>`. The Batch AI "+
+		"emulator creates the groups it is started with: add `--resource-group %[1]s` to its command line "+
+		"(repeatable; NAME@LOCATION picks the location), or use the group it always creates "+
+		"(BATCHAI_EMULATOR_RESOURCE_GROUP in its printed environment, resource_group in emulator.json).", name)
 }
 
 // authorizationFailedPattern reads ARM's AuthorizationFailed message: who (the client and its object id), which

@@ -1,7 +1,9 @@
 package provider
 
 import (
+	"crypto/x509"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -57,5 +59,46 @@ func TestAuthorizationHint(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Errors caused by how the emulator (or a private cloud) is set up name their fix: the CA bundle for an
+// untrusted certificate, the emulator's --resource-group flag (and Azure's tools) for a missing group.
+func TestErrorHintSetupMistakes(t *testing.T) {
+	t.Parallel()
+	for name, tc := range map[string]struct {
+		err  error
+		want []string
+	}{
+		"unknown authority": {
+			err:  fmt.Errorf("GET https://127.0.0.1:8443/subscriptions: %w", x509.UnknownAuthorityError{}),
+			want: []string{"ca_certificate_file", "ARM_CA_CERTIFICATE_FILE", "tls/ca.pem"},
+		},
+		"unknown authority as text": {
+			err:  errors.New(`Get "https://127.0.0.1:8443/metadata": tls: failed to verify certificate: x509: certificate signed by unknown authority`),
+			want: []string{"ca_certificate_file", "ARM_CA_CERTIFICATE_FILE"},
+		},
+		"missing resource group": {
+			err: &client.Error{StatusCode: 404, Code: "ResourceGroupNotFound", Message: "Resource group 'myresourcegroup' could not be found."},
+			want: []string{"az group create --name myresourcegroup", "azurerm_resource_group",
+				"`--resource-group myresourcegroup`", "BATCHAI_EMULATOR_RESOURCE_GROUP"},
+		},
+		"missing resource group, other wording": {
+			err:  &client.Error{StatusCode: 404, Code: "ResourceGroupNotFound", Message: "not here"},
+			want: []string{"--resource-group <name>"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			hint := errorHint(tc.err)
+			for _, w := range tc.want {
+				if !strings.Contains(hint, w) {
+					t.Errorf("hint %q lacks %q", hint, w)
+				}
+			}
+		})
+	}
+	if hint := errorHint(errors.New("x509: certificate has expired")); strings.Contains(hint, "ca_certificate_file") {
+		t.Errorf("an expired certificate is no CA problem: %q", hint)
 	}
 }

@@ -6,8 +6,10 @@ import (
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
@@ -145,4 +147,53 @@ func keepComputedWhenUnchanged(_ context.Context, req resource.ModifyPlanRequest
 	if candidate.Equal(prior) {
 		resp.Plan.Raw = candidate
 	}
+}
+
+// requiresReplaceWhenNew replaces the resource when a leaf that is always set in its block (a required
+// argument) appears: its block, or its list item, is new. The block's own modifier leaves new parts to these
+// leaves (requiresReplaceUnlessAdopting), so that the plan names what is new rather than the whole block.
+func requiresReplaceWhenNew() planmodifier.String {
+	return stringplanmodifier.RequiresReplaceIf(
+		func(_ context.Context, req planmodifier.StringRequest, resp *stringplanmodifier.RequiresReplaceIfFuncResponse) {
+			resp.RequiresReplace = req.StateValue.IsNull() && !req.PlanValue.IsNull()
+		},
+		"Adding its block replaces the cluster.",
+		"Adding its block replaces the cluster.",
+	)
+}
+
+// withoutAppendedItems is plan with every list attribute cut to the length it has in state (a list absent
+// from state, to absent): what requiresReplaceUnlessAdopting compares when items appended to a block's lists
+// are left to their leaves (requiresReplaceWhenNew). A list that is shorter, or unknown, is kept as planned.
+func withoutAppendedItems(ctx context.Context, plan, state types.Object, diags *diag.Diagnostics) types.Object {
+	if plan.IsNull() || plan.IsUnknown() || state.IsNull() || state.IsUnknown() {
+		return plan
+	}
+	attrs := plan.Attributes()
+	stateAttrs := state.Attributes()
+	cut := make(map[string]attr.Value, len(attrs))
+	for name, v := range attrs {
+		cut[name] = v
+		l, ok := v.(types.List)
+		sl, sok := stateAttrs[name].(types.List)
+		if !ok || !sok || l.IsNull() || l.IsUnknown() || sl.IsUnknown() {
+			continue
+		}
+		if sl.IsNull() {
+			cut[name] = sl
+			continue
+		}
+		if len(l.Elements()) <= len(sl.Elements()) {
+			continue
+		}
+		kept, d := types.ListValue(l.ElementType(ctx), l.Elements()[:len(sl.Elements())])
+		diags.Append(d...)
+		cut[name] = kept
+	}
+	obj, d := types.ObjectValue(plan.AttributeTypes(ctx), cut)
+	diags.Append(d...)
+	if d.HasError() {
+		return plan
+	}
+	return obj
 }

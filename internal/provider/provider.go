@@ -81,7 +81,11 @@ func (p *batchaiProvider) Configure(ctx context.Context, req provider.ConfigureR
 		if s.MetadataHost != "" {
 			attr = "metadata_host"
 		}
-		resp.Diagnostics.AddAttributeError(path.Root(attr), "Error Resolving Azure Endpoints", err.Error())
+		detail := err.Error()
+		if untrustedCertificate(err) {
+			detail += "\n\n" + untrustedCertificateHint
+		}
+		resp.Diagnostics.AddAttributeError(path.Root(attr), "Error Resolving Azure Endpoints", detail)
 		return
 	}
 	cred, method, err := newCredential(s, endpoints, hc)

@@ -58,7 +58,9 @@ func TestAccProvider_configurationErrors(t *testing.T) {
 		Steps: []resource.TestStep{
 			step(replaceLine("subscription_id", ""), "Missing Subscription ID", "subscription_id", envSubscriptionID),
 			// Without the CA bundle the emulator's certificate is not trusted: there is no implicit trust.
-			step(replaceLine("ca_certificate_file", ""), "Error Resolving Azure Endpoints", "certificate"),
+			step(replaceLine("ca_certificate_file", ""), "Error Resolving Azure Endpoints",
+				"x509: certificate signed by unknown authority", "set ca_certificate_file", "ARM_CA_CERTIFICATE_FILE",
+				"tls/ca.pem in its data folder"),
 			step(replaceLine("ca_certificate_file", `ca_certificate_file = "/nonexistent/ca.pem"`),
 				"Invalid CA Certificate File", "reading ca_certificate_file"),
 			step(replaceLine("metadata_host", `metadata_host = "http://`+info.MetadataHost+`"`),

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	pathpkg "path"
 	"regexp"
 	"sort"
 	"strings"
@@ -82,12 +83,17 @@ func clusterVMSizeRejection(size string) string {
 	return ""
 }
 
-// supportedVMSize rejects the VM sizes the service rejects, at plan time instead of after the PUT.
+// supportedVMSize rejects the VM sizes the service rejects, at plan time instead of after the PUT: the
+// refused series, and every name outside the table of sizes it accepted (internal/vmsize), with the closest
+// names it did accept.
 func supportedVMSize() validator.String {
 	return clusterVMSizeValidator{
-		description: "must be a VM size Batch AI supports (not STANDARD_A0, STANDARD_GS*, STANDARD_DS* or STANDARD_DS*_V2)",
+		description: "must be a VM size Batch AI supports (one of internal/vmsize; not STANDARD_A0, STANDARD_GS*, STANDARD_DS* or STANDARD_DS*_V2)",
 	}
 }
+
+// vmSizeSuggestions is how many close sizes an unknown size's error names.
+const vmSizeSuggestions = 3
 
 type clusterVMSizeValidator struct{ description }
 
@@ -103,6 +109,14 @@ func (clusterVMSizeValidator) ValidateString(_ context.Context, req validator.St
 	if why := clusterVMSizeRejection(size); why != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, "Unsupported VM Size",
 			fmt.Sprintf("Attribute %s is %q: %s. Choose another size, e.g. Standard_NC6 or Standard_D2_v2.", req.Path, size, why))
+		return
+	}
+	if _, ok := vmsize.Lookup(size); !ok {
+		nearest := vmsize.Closest(size, vmSizeSuggestions)
+		resp.Diagnostics.AddAttributeError(req.Path, "Unknown VM Size",
+			fmt.Sprintf("Attribute %s is %q, which is not a VM size Batch AI supported (sizes are compared "+
+				"case-insensitively). The closest supported sizes are %s and %s.", req.Path, size,
+				strings.Join(nearest[:len(nearest)-1], ", "), nearest[len(nearest)-1]))
 	}
 }
 
@@ -280,6 +294,76 @@ func (v requiredInBlockValidator) ValidateString(ctx context.Context, req valida
 
 func (v requiredInBlockValidator) ValidateInt64(ctx context.Context, req validator.Int64Request, resp *validator.Int64Response) {
 	v.check(ctx, req.Path, req.ConfigValue, req.Config, &resp.Diagnostics)
+}
+
+// relativeMountPath checks a mount's relative_mount_path: a plain relative path under $AZ_BATCHAI_MOUNT_ROOT,
+// without a leading or trailing "/", empty segments, or "." and ".." segments. The service joins it to the
+// mount root; "/abs/../x" would name another directory than it reads, and reading the cluster back matches
+// each mount's secrets by this path.
+func relativeMountPath() validator.String {
+	return relativeMountPathValidator{
+		description: "must be a relative path under $AZ_BATCHAI_MOUNT_ROOT without \"/\" at either end, empty, \".\" or \"..\" segments",
+	}
+}
+
+type relativeMountPathValidator struct{ description }
+
+func (relativeMountPathValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	p := req.ConfigValue.ValueString()
+	if normalMountPath(p) {
+		return
+	}
+	detail := fmt.Sprintf("Attribute %s is %q: it must be a path relative to $AZ_BATCHAI_MOUNT_ROOT, without a "+
+		"leading or trailing \"/\", empty segments, or \".\" and \"..\" segments, such as \"afs\" or \"data/afs\".", req.Path, p)
+	if clean := strings.Trim(pathpkg.Clean("/"+p), "/"); clean != "" && clean != p {
+		detail += fmt.Sprintf(" Did you mean %q?", clean)
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Invalid Relative Mount Path", detail)
+}
+
+// normalMountPath reports whether p is a relative path with nothing to normalise.
+func normalMountPath(p string) bool {
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			return false
+		}
+	}
+	return true
+}
+
+// requireDistinctMountPaths reports every mount of mount_volumes (at) whose relative_mount_path another mount
+// already uses: two file systems cannot be mounted on one directory, and the second would hide the first.
+// lists are the mount lists by block name, in the order their mounts are reported; unknown values are
+// skipped.
+func requireDistinctMountPaths(diags *diag.Diagnostics, at path.Path, names []string, lists map[string]types.List) {
+	first := map[string]path.Path{}
+	for _, name := range names {
+		l := lists[name]
+		if l.IsNull() || l.IsUnknown() {
+			continue
+		}
+		for i, elem := range l.Elements() {
+			obj, ok := elem.(types.Object)
+			if !ok || obj.IsNull() || obj.IsUnknown() {
+				continue
+			}
+			v, ok := obj.Attributes()["relative_mount_path"].(types.String)
+			if !ok || v.IsNull() || v.IsUnknown() {
+				continue
+			}
+			here := at.AtName(name).AtListIndex(i).AtName("relative_mount_path")
+			if other, dup := first[v.ValueString()]; dup {
+				diags.AddAttributeError(here, "Duplicate Relative Mount Path",
+					fmt.Sprintf("Attribute %s is %q, which is also the relative_mount_path of %s: each mount needs its "+
+						"own directory under $AZ_BATCHAI_MOUNT_ROOT.", here, v.ValueString(), other))
+				continue
+			}
+			first[v.ValueString()] = here
+		}
+	}
 }
 
 // named is one value of a block with its attribute name, for requireOneOf.

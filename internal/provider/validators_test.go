@@ -33,7 +33,12 @@ func TestClusterStringValidators(t *testing.T) {
 		want  string // "" when valid
 	}{
 		"size ok":             {supportedVMSize(), "Standard_NC6", ""},
-		"size unknown ok":     {supportedVMSize(), "Standard_H16r", ""},
+		"size RDMA ok":        {supportedVMSize(), "Standard_H16r", ""},
+		"size any case ok":    {supportedVMSize(), "standard_nc24rs_v3", ""},
+		"size unknown":        {supportedVMSize(), "Standard_NC7", "Unknown VM Size: Attribute attr is \"Standard_NC7\", which is not a VM size Batch AI supported"},
+		"size suggestions":    {supportedVMSize(), "Standard_NC7", "closest supported sizes are Standard_NC6, Standard_NC12 and Standard_NC24."},
+		"size typo":           {supportedVMSize(), "Standard_H16rr", "closest supported sizes are Standard_H16r, "},
+		"size no prefix":      {supportedVMSize(), "NC6", "closest supported sizes are Standard_NC6, "},
 		"size A0":             {supportedVMSize(), "STANDARD_A0", "STANDARD_A0"},
 		"size A0 any case":    {supportedVMSize(), "standard_a0", "does not support STANDARD_A0"},
 		"size A1 ok":          {supportedVMSize(), "Standard_A1", ""},
@@ -53,6 +58,15 @@ func TestClusterStringValidators(t *testing.T) {
 		"subnet vnet":         {subnetIDValidator(), "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v", "subnets/{name}"},
 		"ssh never quoted":    {sshPublicKey(), "secret-material", "attr must be"},
 		"size message path":   {supportedVMSize(), "Standard_DS1", "Attribute attr is \"Standard_DS1\""},
+		"mount ok":            {relativeMountPath(), "afs", ""},
+		"mount nested ok":     {relativeMountPath(), "data/afs", ""},
+		"mount dots ok":       {relativeMountPath(), "my.share..v2", ""},
+		"mount dot dot":       {relativeMountPath(), "/abs/../x", `Invalid Relative Mount Path: Attribute attr is "/abs/../x": it must be a path relative to $AZ_BATCHAI_MOUNT_ROOT`},
+		"mount suggestion":    {relativeMountPath(), "/abs/../x", `Did you mean "x"?`},
+		"mount absolute":      {relativeMountPath(), "/afs", `Did you mean "afs"?`},
+		"mount empty segment": {relativeMountPath(), "a//b", `Did you mean "a/b"?`},
+		"mount dot":           {relativeMountPath(), "./afs", `Did you mean "afs"?`},
+		"mount escapes":       {relativeMountPath(), "..", "relative to $AZ_BATCHAI_MOUNT_ROOT"},
 		"workspace quoted ID": {workspaceID(), "/subscriptions/s", "Attribute attr"},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -123,4 +137,36 @@ func testAutoSchema() schema.Schema {
 			"hi": schema.Int64Attribute{Optional: true},
 		}},
 	}}
+}
+
+func TestRequireDistinctMountPaths(t *testing.T) {
+	mount := func(p string) attr.Value {
+		return types.ObjectValueMust(map[string]attr.Type{"relative_mount_path": types.StringType},
+			map[string]attr.Value{"relative_mount_path": types.StringValue(p)})
+	}
+	list := func(paths ...string) types.List {
+		elems := make([]attr.Value, 0, len(paths))
+		for _, p := range paths {
+			elems = append(elems, mount(p))
+		}
+		return types.ListValueMust(types.ObjectType{AttrTypes: map[string]attr.Type{"relative_mount_path": types.StringType}}, elems)
+	}
+	names := []string{"a", "b"}
+	var diags diag.Diagnostics
+	requireDistinctMountPaths(&diags, path.Root("mv"), names, map[string]types.List{"a": list("x", "y", "x"), "b": list("y", "z")})
+	if len(diags) != 2 {
+		t.Fatalf("want the second x and the second y, got %v", diags)
+	}
+	for i, want := range []string{`mv.a[2].relative_mount_path is "x", which is also the relative_mount_path of mv.a[0].relative_mount_path`,
+		`mv.b[0].relative_mount_path is "y", which is also the relative_mount_path of mv.a[1].relative_mount_path`} {
+		if !strings.Contains(diags[i].Detail(), want) {
+			t.Errorf("diagnostic %d: %q lacks %q", i, diags[i].Detail(), want)
+		}
+	}
+	diags = nil
+	unknown := types.ListUnknown(types.ObjectType{AttrTypes: map[string]attr.Type{"relative_mount_path": types.StringType}})
+	requireDistinctMountPaths(&diags, path.Root("mv"), names, map[string]types.List{"a": list("x"), "b": unknown})
+	if len(diags) != 0 {
+		t.Errorf("unknown mounts must be skipped: %v", diags)
+	}
 }

@@ -349,7 +349,8 @@ func TestAccWorkspaceResource_apiErrors(t *testing.T) {
 				Config: strings.Replace(testAccWorkspaceConfig(info, "ws-err", "eastus", "null"),
 					fmt.Sprintf("%q", info.ResourceGroup), `"no-such-rg"`, 1),
 				ExpectError: expectError("Error Creating Batch AI Workspace", "ResourceGroupNotFound",
-					"Create the resource group first"),
+					"Create the resource group first", "az group create --name no-such-rg",
+					"--resource-group no-such-rg"),
 			},
 		},
 	})

@@ -3,7 +3,10 @@
 // quota preflight reads it too, since the service's Usages name only families, never sizes.
 package vmsize
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Size is an Azure VM size a cluster can use.
 type Size struct {
@@ -178,4 +181,71 @@ func Excluded(name string) Exclusion {
 		return ExcludedPremiumStorage
 	}
 	return NotExcluded
+}
+
+// Closest returns up to n sizes of the table nearest to name, for an error that suggests what was meant:
+// by edit distance of the upper-case names (with the "STANDARD_" prefix added when it is missing, so that
+// "nc6" finds Standard_NC6), then by the longest common prefix, then in table order. "Standard_NC7" gives
+// Standard_NC6, Standard_NC12, Standard_NC24.
+func Closest(name string, n int) []string {
+	type scored struct {
+		name             string
+		distance, common int
+		order            int
+	}
+	const prefix = "STANDARD_"
+	upper := strings.ToUpper(strings.TrimSpace(name))
+	if !strings.HasPrefix(upper, prefix) {
+		upper = prefix + upper
+	}
+	all := make([]scored, 0, len(table))
+	for i, s := range table {
+		candidate := strings.ToUpper(s.Name)
+		all = append(all, scored{s.Name, editDistance(upper, candidate), commonPrefix(upper, candidate), i})
+	}
+	slices.SortFunc(all, func(a, b scored) int {
+		switch {
+		case a.distance != b.distance:
+			return a.distance - b.distance
+		case a.common != b.common:
+			return b.common - a.common
+		}
+		return a.order - b.order
+	})
+	out := make([]string, 0, n)
+	for _, s := range all[:min(n, len(all))] {
+		out = append(out, s.name)
+	}
+	return out
+}
+
+// commonPrefix is the length of the longest common prefix of a and b.
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
+}
+
+// editDistance is the Levenshtein distance of a and b (insertions, deletions and substitutions of bytes:
+// size names are ASCII).
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }

@@ -74,3 +74,32 @@ func TestExcluded(t *testing.T) {
 		}
 	}
 }
+
+func TestClosest(t *testing.T) {
+	for name, want := range map[string][]string{
+		"Standard_NC7":   {"Standard_NC6", "Standard_NC12", "Standard_NC24"},
+		"standard_h16rr": {"Standard_H16r", "Standard_H16mr", "Standard_H16"},
+		"Standard_D2v3":  {"Standard_D2_v3"},
+		"nc6":            {"Standard_NC6"},
+		"Standard_H16x":  {"Standard_H16", "Standard_H16m", "Standard_H16r"},
+	} {
+		got := Closest(name, len(want))
+		if !slices.Equal(got, want) {
+			t.Errorf("Closest(%q) = %v, want %v", name, got, want)
+		}
+	}
+	if got := Closest("x", 200); len(got) != len(All()) {
+		t.Errorf("Closest with n beyond the table gave %d sizes, want all %d", len(got), len(All()))
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want int
+	}{{"", "", 0}, {"abc", "", 3}, {"", "ab", 2}, {"kitten", "sitting", 3}, {"NC6", "NC6", 0}, {"NC6", "NC12", 2}} {
+		if got := editDistance(tc.a, tc.b); got != tc.want {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.want)
+		}
+	}
+}

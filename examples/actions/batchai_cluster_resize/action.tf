@@ -21,9 +21,15 @@ action "batchai_cluster_resize" "elastic" {
   }
 }
 
+resource "batchai_workspace" "research" {
+  name                = "research"
+  resource_group_name = "batchai-rg"
+  location            = "eastus"
+}
+
 resource "batchai_cluster" "gpu" {
   name         = "gpu"
-  workspace_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/batchai-rg/providers/Microsoft.BatchAI/workspaces/research"
+  workspace_id = batchai_workspace.research.id
   vm_size      = "Standard_NC6"
 
   scale_settings {

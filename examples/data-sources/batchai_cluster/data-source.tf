@@ -1,12 +1,18 @@
 # az batchai cluster show -n mycluster -w myworkspace -g myresourcegroup
-data "batchai_cluster" "example" {
-  name         = "mycluster"
-  workspace_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myresourcegroup/providers/Microsoft.BatchAI/workspaces/myworkspace"
+data "batchai_workspace" "example" {
+  name                = "myworkspace"
+  resource_group_name = "myresourcegroup"
 }
 
-# az batchai cluster show ... --query "nodeSetup.mountVolumes.azureFileShares[0].{storageAccountName:accountName}"
-output "storage_account_name" {
-  value = data.batchai_cluster.example.mount_volumes.azure_file_share[0].account_name
+data "batchai_cluster" "example" {
+  name         = "mycluster"
+  workspace_id = data.batchai_workspace.example.id
+}
+
+# az batchai cluster show ... --query "nodeSetup.mountVolumes.azureFileShares[].accountName"
+# mount_volumes is null on a cluster without mounts, and each kind of mount is a list.
+output "storage_account_names" {
+  value = data.batchai_cluster.example.mount_volumes == null ? [] : data.batchai_cluster.example.mount_volumes.azure_file_share[*].account_name
 }
 
 # The state columns of `az batchai cluster show -o table`.

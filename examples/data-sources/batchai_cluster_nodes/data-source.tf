@@ -1,7 +1,12 @@
 # az batchai cluster node list -c mycluster -w myworkspace -g myresourcegroup, then ssh user@ip -p port
+data "batchai_workspace" "example" {
+  name                = "myworkspace"
+  resource_group_name = "myresourcegroup"
+}
+
 data "batchai_cluster" "example" {
   name         = "mycluster"
-  workspace_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myresourcegroup/providers/Microsoft.BatchAI/workspaces/myworkspace"
+  workspace_id = data.batchai_workspace.example.id
 }
 
 data "batchai_cluster_nodes" "example" {

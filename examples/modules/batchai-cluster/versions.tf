@@ -4,7 +4,8 @@ terraform {
 
   required_providers {
     batchai = {
-      source = "batchai-tf/batchai"
+      source  = "batchai-tf/batchai"
+      version = ">= 0.1"
     }
   }
 }
