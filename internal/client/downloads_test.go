@@ -78,7 +78,9 @@ func TestEmulatorDownloadErrorsNeverQuoteTheSAS(t *testing.T) {
 		t.Fatal(err)
 	}
 	sig := u.Query().Get("sig")
-	holdsSAS := func(text string) bool { return strings.Contains(text, sig) || strings.Contains(text, url.QueryEscape(sig)) }
+	holdsSAS := func(text string) bool {
+		return strings.Contains(text, sig) || strings.Contains(text, url.QueryEscape(sig))
+	}
 	if !holdsSAS(good) {
 		t.Fatal("control: the check does not find the signature in the URL itself")
 	}
