@@ -65,13 +65,18 @@ func writeOnlyString(description, versionAttr string, more ...validator.String) 
 	}
 }
 
-// writeOnlyVersion is the `_wo_version` of a write-only secret: stored in state, it is the only way
-// Terraform can see that the secret changed.
+// writeOnlyVersion is the `_wo_version` of a write-only secret of a cluster: stored in state, it is the only
+// way Terraform can see that the secret changed.
 func writeOnlyVersion(writeOnlyAttr string) schema.Int64Attribute {
+	return writeOnlyVersionOf(writeOnlyAttr, "cluster")
+}
+
+// writeOnlyVersionOf is writeOnlyVersion for a secret of another kind of resource (e.g. "file server").
+func writeOnlyVersionOf(writeOnlyAttr, resource string) schema.Int64Attribute {
 	return schema.Int64Attribute{
 		Optional: true,
 		MarkdownDescription: "Any number; change it to send a new `" + writeOnlyAttr + "` (which replaces the " +
-			"cluster). Required with `" + writeOnlyAttr + "`.",
+			resource + "). Required with `" + writeOnlyAttr + "`.",
 		Validators: []validator.Int64{
 			int64validator.AlsoRequires(path.MatchRelative().AtParent().AtName(writeOnlyAttr)),
 		},
@@ -229,8 +234,8 @@ func requiresReplaceUnlessAdopting(adopt func(ctx context.Context, plan, state t
 			}
 			resp.RequiresReplace = !planned.Equal(req.StateValue)
 		},
-		"Changing this block replaces the cluster.",
-		"Changing this block replaces the cluster.",
+		"Changing this block replaces the resource, unless it only adopts secrets after an import.",
+		"Changing this block replaces the resource, unless it only adopts secrets after an import.",
 	)
 }
 

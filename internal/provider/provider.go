@@ -152,6 +152,8 @@ func (p *batchaiProvider) Resources(context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		newWorkspaceResource,
 		newClusterResource,
+		newFileServerResource,
+		newExperimentResource,
 	}
 }
 
@@ -187,5 +189,6 @@ func (p *batchaiProvider) DataSources(context.Context) []func() datasource.DataS
 		newClusterDataSource,
 		newClustersDataSource,
 		newClusterNodesDataSource,
+		newFileServerDataSource,
 	}
 }

@@ -74,18 +74,37 @@ const (
 	defaultDeleteTimeout = 30 * time.Minute
 )
 
-// timeoutsBlock is the `timeouts` block of every resource, documenting the defaults above.
+// operationTimeouts are the default timeouts of a resource's operations, for its `timeouts` block. A zero
+// update means the resource has no update API: its block offers no update timeout.
+type operationTimeouts struct {
+	create, read, update, delete time.Duration
+}
+
+// defaultTimeouts are the timeouts of resources that have every operation.
+var defaultTimeouts = operationTimeouts{
+	create: defaultCreateTimeout, read: defaultReadTimeout, update: defaultUpdateTimeout, delete: defaultDeleteTimeout,
+}
+
+// timeoutsBlock is the `timeouts` block of a resource with the default timeouts.
 func timeoutsBlock(ctx context.Context) schema.Block {
+	return timeoutsBlockOf(ctx, defaultTimeouts)
+}
+
+// timeoutsBlockOf is the `timeouts` block of a resource, documenting its defaults.
+func timeoutsBlockOf(ctx context.Context, t operationTimeouts) schema.Block {
 	d := func(op string, def time.Duration) string {
 		return fmt.Sprintf("How long to wait for the %s, as a duration such as `30s` or `1h30m`. Defaults to `%s`.",
 			op, shortDuration(def))
 	}
-	return timeouts.Block(ctx, timeouts.Opts{
-		Create: true, CreateDescription: d("resource to be created", defaultCreateTimeout),
-		Read: true, ReadDescription: d("resource to be read (during refresh and plan)", defaultReadTimeout),
-		Update: true, UpdateDescription: d("resource to be updated", defaultUpdateTimeout),
-		Delete: true, DeleteDescription: d("resource to be deleted", defaultDeleteTimeout),
-	})
+	opts := timeouts.Opts{
+		Create: true, CreateDescription: d("resource to be created", t.create),
+		Read: true, ReadDescription: d("resource to be read (during refresh and plan)", t.read),
+		Delete: true, DeleteDescription: d("resource to be deleted", t.delete),
+	}
+	if t.update > 0 {
+		opts.Update, opts.UpdateDescription = true, d("resource to be updated", t.update)
+	}
+	return timeouts.Block(ctx, opts)
 }
 
 // shortDuration prints 30m rather than Go's 30m0s.
