@@ -263,3 +263,12 @@ func addNotFoundError(diags *diag.Diagnostics, attr path.Path, kind, what, name,
 		fmt.Sprintf("The %s %q does not exist in %s (ID %s).\n\nCheck the name, or create the %s first (%s).",
 			what, name, parent, id, what, tfType))
 }
+
+// addJobFailedError reports a job that ran and failed (failure says how: exit code, the service's errors, the
+// end of stderr.txt). The job is kept in state, so Terraform marks it tainted.
+func addJobFailedError(diags *diag.Diagnostics, id, failure string) {
+	diags.AddError(fmt.Sprintf(actionRun.summary, kindJob),
+		fmt.Sprintf(actionRun.detail, kindJob, id)+": "+failure+"\n\nThe job was recorded in the Terraform state and "+
+			"marked as tainted: the next apply runs it again (a new job of the same name replaces it). To keep it "+
+			"as it is, run `terraform untaint` on it; destroy terminates and deletes it.")
+}

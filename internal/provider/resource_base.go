@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -19,7 +20,7 @@ import (
 )
 
 // What every resource shares: the provider's data and how a resource gets it (resourceBase, and its data
-// source twin), the timeouts block, and the lifecycle steps every resource takes the same way: how Read,
+// source and ephemeral resource twins), the timeouts block, and the lifecycle steps every resource takes the same way: how Read,
 // Update and Delete start (scopeOperation), a resource gone from Azure (removeIfGone), the check before a
 // create (checkCreatable), deletion (deleteAndWait), the recovery of a create that was accepted but did not
 // finish (recoverFailedCreate), and the one polling loop of every wait (pollUntil).
@@ -195,6 +196,16 @@ type dataSourceBase struct {
 // Configure stores the provider's data.
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	b.configure(req.ProviderData, "Data Source", &resp.Diagnostics)
+}
+
+// ephemeralBase is the ephemeral resource twin of resourceBase.
+type ephemeralBase struct {
+	providerDataHolder
+}
+
+// Configure stores the provider's data.
+func (b *ephemeralBase) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	b.configure(req.ProviderData, "Ephemeral Resource", &resp.Diagnostics)
 }
 
 // scopeOperation is how every Read, Update and Delete starts, once it has read its state (and plan) into
