@@ -157,10 +157,7 @@ func flattenJobToolkits(ctx context.Context, p api.JobProperties, diags *diag.Di
 		return objectFromAny(ctx, jobToolkitAttrTypes[name], v, diags)
 	}
 	m := jobToolkitsModel{}
-	for name, v := range map[string]*types.Object{
-		"cntk": &m.CNTK, "pytorch": &m.PyTorch, "tensorflow": &m.TensorFlow, "caffe": &m.Caffe, "caffe2": &m.Caffe2,
-		"chainer": &m.Chainer, "custom_toolkit": &m.CustomToolkit, "custom_mpi": &m.CustomMPI, "horovod": &m.Horovod,
-	} {
+	for name, v := range m.fields() {
 		*v = types.ObjectNull(jobToolkitAttrTypes[name])
 	}
 	if t := p.CNTKSettings; t != nil {

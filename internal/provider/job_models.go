@@ -62,11 +62,11 @@ type jobToolkitsModel struct {
 	Horovod       types.Object `tfsdk:"horovod"`
 }
 
-// byName returns the toolkit blocks by their HCL names (jobToolkits).
-func (m jobToolkitsModel) byName() map[string]types.Object {
-	return map[string]types.Object{
-		"cntk": m.CNTK, "pytorch": m.PyTorch, "tensorflow": m.TensorFlow, "caffe": m.Caffe, "caffe2": m.Caffe2,
-		"chainer": m.Chainer, "custom_toolkit": m.CustomToolkit, "custom_mpi": m.CustomMPI, "horovod": m.Horovod,
+// fields returns the toolkit blocks by their HCL names (jobToolkits), to read or set.
+func (m *jobToolkitsModel) fields() map[string]*types.Object {
+	return map[string]*types.Object{
+		"cntk": &m.CNTK, "pytorch": &m.PyTorch, "tensorflow": &m.TensorFlow, "caffe": &m.Caffe, "caffe2": &m.Caffe2,
+		"chainer": &m.Chainer, "custom_toolkit": &m.CustomToolkit, "custom_mpi": &m.CustomMPI, "horovod": &m.Horovod,
 	}
 }
 

@@ -241,11 +241,11 @@ func (r *jobResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 
 // validateOneToolkit requires exactly one toolkit block.
 func validateOneToolkit(m jobToolkitsModel, diags *diag.Diagnostics) {
-	blocks := m.byName()
+	blocks := m.fields()
 	var set, names []string
 	for _, tk := range jobToolkits {
 		names = append(names, tk.name)
-		switch v := blocks[tk.name]; {
+		switch v := *blocks[tk.name]; {
 		case v.IsUnknown() || hasUnknownAttribute(v):
 			return
 		case !v.IsNull():

@@ -10,26 +10,27 @@ import (
 )
 
 // The nine toolkit blocks of batchai_job, one per toolkit settings type of the API: a job sets exactly one
-// (ValidateConfig checks it). toolkitBlocks is the one list of them: the schema, ValidateConfig and the
-// documentation read it.
+// (ValidateConfig checks it). jobToolkits is the one list of them: the schema, its object types and
+// ValidateConfig read it.
 
-// jobToolkit is one toolkit block: its name in HCL, the API's settings member it is sent as, and its block.
+// jobToolkit is one toolkit block: its name in HCL, and its block (whose description names the API's settings
+// member it is sent as).
 type jobToolkit struct {
-	name, apiName string
-	block         func() schema.SingleNestedBlock
+	name  string
+	block func() schema.SingleNestedBlock
 }
 
 // jobToolkits lists the toolkit blocks in the spec's order.
 var jobToolkits = []jobToolkit{
-	{"cntk", "cntkSettings", cntkBlock},
-	{"pytorch", "pyTorchSettings", pyTorchBlock},
-	{"tensorflow", "tensorFlowSettings", tensorFlowBlock},
-	{"caffe", "caffeSettings", caffeBlock},
-	{"caffe2", "caffe2Settings", caffe2Block},
-	{"chainer", "chainerSettings", chainerBlock},
-	{"custom_toolkit", "customToolkitSettings", customToolkitBlock},
-	{"custom_mpi", "customMpiSettings", customMpiBlock},
-	{"horovod", "horovodSettings", horovodBlock},
+	{"cntk", cntkBlock},
+	{"pytorch", pyTorchBlock},
+	{"tensorflow", tensorFlowBlock},
+	{"caffe", caffeBlock},
+	{"caffe2", caffe2Block},
+	{"chainer", chainerBlock},
+	{"custom_toolkit", customToolkitBlock},
+	{"custom_mpi", customMpiBlock},
+	{"horovod", horovodBlock},
 }
 
 // toolkitBlock is a toolkit block with the description every one shares.

@@ -93,7 +93,9 @@ func jobFailureText(ctx context.Context, c *client.Client, id api.JobID, j api.J
 		b.WriteString("the job failed without an exit code")
 	}
 	b.WriteString(clusterErrorsText(info.Errors))
-	b.WriteString(".")
+	if !strings.HasSuffix(b.String(), ".") {
+		b.WriteString(".")
+	}
 	name := "stderr.txt"
 	for _, e := range info.Errors {
 		if api.Deref(e.Code) == "JobPreparationFailed" {
