@@ -76,7 +76,7 @@ func TestAccJobDataSource_running(t *testing.T) {
 			},
 			{
 				PreConfig: func() {
-					if _, err := testAccAwaitJob(t, info, testAccJobID(info, "long"), api.ExecutionStateRunning); err != nil {
+					if err := testAccAwaitJob(t, info, testAccJobID(info, "long"), api.ExecutionStateRunning); err != nil {
 						t.Fatal(err)
 					}
 				},

@@ -89,7 +89,7 @@ func testAccFinishedJob(t *testing.T, info emulator.Info) api.JobID {
 	} else if _, err := p.Wait(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := testAccAwaitJob(t, info, id, api.ExecutionStateSucceeded); err != nil {
+	if err := testAccAwaitJob(t, info, id, api.ExecutionStateSucceeded); err != nil {
 		t.Fatal(err)
 	}
 	return id

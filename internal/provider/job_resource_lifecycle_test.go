@@ -71,7 +71,7 @@ resource "terraform_data" "dataset" {
 			},
 			{
 				PreConfig: func() {
-					if _, err := testAccAwaitJob(t, info, id, api.ExecutionStateSucceeded); err != nil {
+					if err := testAccAwaitJob(t, info, id, api.ExecutionStateSucceeded); err != nil {
 						t.Fatal(err)
 					}
 					jobWrites = inst.Emulator.RequestCount("PUT", "/jobs/") + inst.Emulator.RequestCount("DELETE", "/jobs/")
@@ -157,7 +157,7 @@ func TestAccJobResource_terminatedByDestroy(t *testing.T) {
 			{
 				Config: testAccJobWorld(info, testAccOneNode, testAccJob("forever", "sleep 3600", "  wait_for_completion = false")),
 				Check: func(*terraform.State) error {
-					_, err := testAccAwaitJob(t, info, id, api.ExecutionStateRunning)
+					err := testAccAwaitJob(t, info, id, api.ExecutionStateRunning)
 					return err
 				},
 			},
@@ -218,7 +218,7 @@ func TestAccJobResource_autoScaleGrowsAndShrinks(t *testing.T) {
 					if err := nodes(2); err != nil {
 						return fmt.Errorf("the queued job did not make the cluster grow: %w", err)
 					}
-					if _, err := testAccAwaitJob(t, info, id, api.ExecutionStateSucceeded); err != nil {
+					if err := testAccAwaitJob(t, info, id, api.ExecutionStateSucceeded); err != nil {
 						return err
 					}
 					if err := nodes(0); err != nil {

@@ -92,19 +92,16 @@ func testAccCheckJobDestroyed(t *testing.T, info emulator.Info) resource.TestChe
 	}
 }
 
-// testAccAwaitJob polls the emulator until the job's execution state is one of states, and returns the job.
-func testAccAwaitJob(t *testing.T, info emulator.Info, id api.JobID, states ...string) (api.Job, error) {
+// testAccAwaitJob polls the emulator until the job's execution state is one of states.
+func testAccAwaitJob(t *testing.T, info emulator.Info, id api.JobID, states ...string) error {
 	t.Helper()
 	c := testAccClient(t, info)
-	var j api.Job
-	err := testAccPoll(t, func() (bool, error) {
-		var err error
-		j, err = c.GetJob(testAccContext(t), id)
-		return err == nil && slices.Contains(states, api.Deref(api.Deref(j.Properties).ExecutionState)), err
-	}, func() error {
-		return fmt.Errorf("job %s is still %q, not %v", id.Name, api.Deref(api.Deref(j.Properties).ExecutionState), states)
-	})
-	return j, err
+	var state string
+	return testAccPoll(t, func() (bool, error) {
+		j, err := c.GetJob(testAccContext(t), id)
+		state = api.Deref(api.Deref(j.Properties).ExecutionState)
+		return err == nil && slices.Contains(states, state), err
+	}, func() error { return fmt.Errorf("job %s is still %q, not %v", id.Name, state, states) })
 }
 
 // testAccPoll calls done every 20 ms until it reports true or fails, for at most a minute (then expired says

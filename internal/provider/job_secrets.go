@@ -108,14 +108,14 @@ func jobContainerBlock() schema.SingleNestedBlock {
 func replaceMapUnlessAdopting() planmodifier.Map {
 	return mapplanmodifier.RequiresReplaceIf(
 		func(ctx context.Context, req planmodifier.MapRequest, resp *mapplanmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = !(req.StateValue.IsNull() && secretsUnknown(ctx, req.Private, &resp.Diagnostics))
+			resp.RequiresReplace = !req.StateValue.IsNull() || !secretsUnknown(ctx, req.Private, &resp.Diagnostics)
 		}, adoptingDescription, adoptingDescription)
 }
 
 func replaceInt64UnlessAdopting() planmodifier.Int64 {
 	return int64planmodifier.RequiresReplaceIf(
 		func(ctx context.Context, req planmodifier.Int64Request, resp *int64planmodifier.RequiresReplaceIfFuncResponse) {
-			resp.RequiresReplace = !(req.StateValue.IsNull() && secretsUnknown(ctx, req.Private, &resp.Diagnostics))
+			resp.RequiresReplace = !req.StateValue.IsNull() || !secretsUnknown(ctx, req.Private, &resp.Diagnostics)
 		}, adoptingDescription, adoptingDescription)
 }
 
