@@ -345,17 +345,24 @@ func forEachSecretRule(ctx context.Context, m clusterResourceModel, diags *diag.
 			named{"instrumentation_key", pc.InstrumentationKey}, named{"instrumentation_key_wo", pc.InstrumentationKeyWO},
 			named{"instrumentation_key_secret_reference", pc.InstrumentationKeySecretReference})
 	}
-	if mv := objectAs[clusterMountVolumesModel](ctx, m.MountVolumes, diags); mv != nil {
-		at := path.Root("mount_volumes").AtName("azure_file_share")
-		for i, s := range listAs[clusterAzureFileShareResourceModel](ctx, mv.AzureFileShares, diags) {
-			rule(at.AtListIndex(i), true, named{"account_key", s.AccountKey},
-				named{"account_key_wo", s.AccountKeyWO}, named{"account_key_secret_reference", s.AccountKeySecretReference})
-		}
-		at = path.Root("mount_volumes").AtName("azure_blob_file_system")
-		for i, b := range listAs[clusterAzureBlobFileSystemResourceModel](ctx, mv.AzureBlobFileSystems, diags) {
-			rule(at.AtListIndex(i), true, named{"account_key", b.AccountKey},
-				named{"account_key_wo", b.AccountKeyWO}, named{"account_key_secret_reference", b.AccountKeySecretReference})
-		}
+	forEachMountKeyRule(ctx, m.MountVolumes, path.Root("mount_volumes"), diags, rule)
+}
+
+// forEachMountKeyRule calls rule for the storage account key of every Azure Files share and blob container of a
+// mount_volumes block at `at` (a cluster's, or a job's): exactly one of its forms.
+func forEachMountKeyRule(ctx context.Context, mountVolumes types.Object, at path.Path, diags *diag.Diagnostics,
+	rule func(at path.Path, exactlyOne bool, values ...named)) {
+	mv := objectAs[clusterMountVolumesModel](ctx, mountVolumes, diags)
+	if mv == nil {
+		return
+	}
+	for i, s := range listAs[clusterAzureFileShareResourceModel](ctx, mv.AzureFileShares, diags) {
+		rule(at.AtName("azure_file_share").AtListIndex(i), true, named{"account_key", s.AccountKey},
+			named{"account_key_wo", s.AccountKeyWO}, named{"account_key_secret_reference", s.AccountKeySecretReference})
+	}
+	for i, b := range listAs[clusterAzureBlobFileSystemResourceModel](ctx, mv.AzureBlobFileSystems, diags) {
+		rule(at.AtName("azure_blob_file_system").AtListIndex(i), true, named{"account_key", b.AccountKey},
+			named{"account_key_wo", b.AccountKeyWO}, named{"account_key_secret_reference", b.AccountKeySecretReference})
 	}
 }
 

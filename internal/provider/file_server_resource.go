@@ -15,10 +15,10 @@ import (
 )
 
 var (
-	_ resource.Resource                   = &fileServerResource{}
-	_ resource.ResourceWithConfigure      = &fileServerResource{}
-	_ resource.ResourceWithImportState    = &fileServerResource{}
-	_ resource.ResourceWithValidateConfig = &fileServerResource{}
+	_ resource.Resource                = &fileServerResource{}
+	_ resource.ResourceWithConfigure   = &fileServerResource{}
+	_ resource.ResourceWithImportState = &fileServerResource{}
+	_ resource.ResourceWithModifyPlan  = &fileServerResource{}
 )
 
 func newFileServerResource() resource.Resource {
@@ -165,8 +165,13 @@ func (r *fileServerResource) ImportState(ctx context.Context, req resource.Impor
 	resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 }
 
-// ValidateConfig requires a password or an SSH key (the service refuses an account with neither).
-func (r *fileServerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+// ModifyPlan requires, in the plan of a create (or of the create half of a replacement), a password or an SSH
+// key: the service refuses an account with neither. Validation cannot: the configuration of an imported file
+// server may rightly have none (Azure never returns them).
+func (r *fileServerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+		return // destroy, or an update (which only records what calls no API)
+	}
 	var m fileServerResourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
 	if resp.Diagnostics.HasError() {

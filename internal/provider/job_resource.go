@@ -20,6 +20,7 @@ var (
 	_ resource.Resource                   = &jobResource{}
 	_ resource.ResourceWithConfigure      = &jobResource{}
 	_ resource.ResourceWithImportState    = &jobResource{}
+	_ resource.ResourceWithModifyPlan     = &jobResource{}
 	_ resource.ResourceWithValidateConfig = &jobResource{}
 )
 
@@ -181,10 +182,19 @@ func (r *jobResource) ImportState(ctx context.Context, req resource.ImportStateR
 	resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 }
 
+// ModifyPlan requires, in the plan of a create (or of the create half of a replacement), every secret the new
+// job needs in exactly one form. Validation cannot: the configuration of an imported job may rightly have none.
+func (r *jobResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+		return // destroy, or an update (which only records what calls no API)
+	}
+	requireJobSecretsForCreate(ctx, req.Config, &resp.Diagnostics)
+}
+
 // ValidateConfig checks the rules that span attributes and blocks, at plan time rather than after the PUT:
-// exactly one toolkit block, one form of each password or key, at most node_count parameter servers, and
-// unique directory ids and variable names (the job sees $AZ_BATCHAI_INPUT_<id>, $AZ_BATCHAI_OUTPUT_<id> and
-// each variable once). Unknown values skip a rule.
+// exactly one toolkit block, no secret given in two forms, at most node_count parameter servers, and unique
+// directory ids and variable names (the job sees $AZ_BATCHAI_INPUT_<id>, $AZ_BATCHAI_OUTPUT_<id> and each
+// variable once). Unknown values skip a rule.
 func (r *jobResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
 	var m jobResourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
@@ -193,14 +203,11 @@ func (r *jobResource) ValidateConfig(ctx context.Context, req resource.ValidateC
 	}
 	diags := &resp.Diagnostics
 	validateOneToolkit(m.jobToolkitsModel, diags)
-	if cs := objectAs[jobContainerModel](ctx, m.Container, diags); cs != nil {
-		if cr := objectAs[jobRegistryCredentialsModel](ctx, cs.Credentials, diags); cr != nil {
-			requireOneOf(diags, path.Root("container").AtName("credentials"), true, "argument",
-				named{"password", cr.Password}, named{"password_wo", cr.PasswordWO},
-				named{"password_secret_reference", cr.PasswordSecretReference})
+	forEachJobSecretRule(ctx, m, diags, func(at path.Path, exactlyOne bool, values ...named) {
+		if exactlyOne {
+			rejectSeveral(diags, at, "argument", values...)
 		}
-	}
-	requireOneAccountKey(ctx, m.MountVolumes, path.Root("mount_volumes"), diags)
+	})
 	if tf := objectAs[jobTensorFlowModel](ctx, m.TensorFlow, diags); tf != nil && !tf.ParameterServerCount.IsNull() &&
 		!tf.ParameterServerCount.IsUnknown() && !m.NodeCount.IsUnknown() {
 		nodes := int64(1)

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/mapplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
@@ -201,4 +202,32 @@ func expandJobContainer(ctx context.Context, plan, config types.Object, diags *d
 		}
 	}
 	return &api.ContainerSettings{ImageSourceRegistry: reg, ShmSize: stringPtr(p.ShmSize)}
+}
+
+// forEachJobSecretRule calls rule for every secret of a job that must be given in exactly one form: the
+// registry password of container credentials, and the storage key of every Azure Files or blob mount.
+// ValidateConfig refuses a secret given twice; the plan of a create requires each (requireJobSecretsForCreate):
+// the configuration of an imported job may rightly have none.
+func forEachJobSecretRule(ctx context.Context, m jobResourceModel, diags *diag.Diagnostics,
+	rule func(at path.Path, exactlyOne bool, values ...named)) {
+	if cs := objectAs[jobContainerModel](ctx, m.Container, diags); cs != nil {
+		if cr := objectAs[jobRegistryCredentialsModel](ctx, cs.Credentials, diags); cr != nil {
+			rule(path.Root("container").AtName("credentials"), true, named{"password", cr.Password},
+				named{"password_wo", cr.PasswordWO}, named{"password_secret_reference", cr.PasswordSecretReference})
+		}
+	}
+	forEachMountKeyRule(ctx, m.MountVolumes, path.Root("mount_volumes"), diags, rule)
+}
+
+// requireJobSecretsForCreate checks, in the plan of a create, that the configuration (which alone holds the
+// write-only secrets) gives every secret the new job needs.
+func requireJobSecretsForCreate(ctx context.Context, config tfsdk.Config, diags *diag.Diagnostics) {
+	var m jobResourceModel
+	if d := config.Get(ctx, &m); d.HasError() {
+		diags.Append(d...)
+		return
+	}
+	forEachJobSecretRule(ctx, m, diags, func(at path.Path, exactlyOne bool, values ...named) {
+		requireOneOf(diags, at, exactlyOne, "argument", values...)
+	})
 }

@@ -459,23 +459,6 @@ func (v durationStringValidator) ValidateString(ctx context.Context, req validat
 	}
 }
 
-// requireOneAccountKey requires exactly one form of the storage account key of every Azure Files share and
-// blob container mount of a mount_volumes block (a cluster's or a job's) at `at`.
-func requireOneAccountKey(ctx context.Context, mountVolumes types.Object, at path.Path, diags *diag.Diagnostics) {
-	mv := objectAs[clusterMountVolumesModel](ctx, mountVolumes, diags)
-	if mv == nil {
-		return
-	}
-	for i, s := range listAs[clusterAzureFileShareResourceModel](ctx, mv.AzureFileShares, diags) {
-		requireOneOf(diags, at.AtName("azure_file_share").AtListIndex(i), true, "argument", named{"account_key", s.AccountKey},
-			named{"account_key_wo", s.AccountKeyWO}, named{"account_key_secret_reference", s.AccountKeySecretReference})
-	}
-	for i, b := range listAs[clusterAzureBlobFileSystemResourceModel](ctx, mv.AzureBlobFileSystems, diags) {
-		requireOneOf(diags, at.AtName("azure_blob_file_system").AtListIndex(i), true, "argument", named{"account_key", b.AccountKey},
-			named{"account_key_wo", b.AccountKeyWO}, named{"account_key_secret_reference", b.AccountKeySecretReference})
-	}
-}
-
 // outputFilePath checks the path of a file inside a job's output directory: relative, with no empty, "." or
 // ".." segment (the service answers 400 for a directory outside the output directory).
 func outputFilePath() validator.String {
