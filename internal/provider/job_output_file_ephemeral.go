@@ -50,8 +50,9 @@ func (e *jobOutputFileEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReq
 			"ephemeral resource (Terraform >= 1.10, OpenTofu >= 1.11): neither the URL nor the content is ever " +
 			"stored in the state or a plan, and the provider never logs the URL. Use the values where ephemeral " +
 			"values are allowed: provider blocks, write-only arguments (such as `batchai_job`'s `secrets_wo`), " +
-			"`locals` and ephemeral outputs. The `batchai_job_output_files` data source lists the files without " +
-			"their URLs.",
+			"`locals` and ephemeral outputs. Files exist once the job has started: read them after `apply` has " +
+			"waited for the job (`wait_for_completion`, the default). The `batchai_job_output_files` data source " +
+			"lists the files without their URLs.",
 		Attributes: map[string]schema.Attribute{
 			"job_id": schema.StringAttribute{
 				Required:            true,

@@ -1,12 +1,15 @@
 package provider
 
 import (
+	"errors"
 	"regexp"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
 )
 
@@ -75,4 +78,62 @@ resource "batchai_job" "second" {
 				`execution_state was "queued"`, "raise the create timeout", "wait_for_completion = false", "tainted"),
 		}},
 	})
+}
+
+// TestAccJobResource_clusterDeletedWhileQueued: the cluster of a queued job is deleted outside Terraform; the
+// service fails the job (ClusterDeleted) before it ever ran, and the error says that it wrote no stderr.
+func TestAccJobResource_clusterDeletedWhileQueued(t *testing.T) {
+	t.Parallel()
+	info := testAccEmulator(t)
+	// The cluster's one node runs the blocker for an hour: the orphan stays queued until its cluster goes.
+	config := testAccJobWorld(info, testAccOneNode, testAccJob("blocker", "sleep 1h", "  wait_for_completion = false")+`
+resource "batchai_job" "orphan" {
+  name                    = "orphan"
+  experiment_id           = batchai_experiment.test.id
+  cluster_id              = batchai_cluster.test.id
+  std_out_err_path_prefix = "$AZ_BATCHAI_MOUNT_ROOT/afs"
+  custom_toolkit {
+    command_line = "echo never"
+  }
+  timeouts {
+    create = "2m"
+  }
+  depends_on = [batchai_job.test]
+}
+`)
+	deleted := make(chan error, 1)
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckJobDestroyed(t, info),
+		Steps: []resource.TestStep{{
+			PreConfig: func() {
+				// While apply waits for the orphan: once it is queued, delete its cluster.
+				go func() {
+					c := testAccClient(t, info)
+					// The job does not exist yet when this starts: a 404 means "not yet".
+					err := testAccPoll(t, func() (bool, error) {
+						j, err := c.GetJob(testAccContext(t), testAccJobID(info, "orphan"))
+						if client.IsNotFound(err) {
+							return false, nil
+						}
+						return err == nil && api.Deref(api.Deref(j.Properties).ExecutionState) == api.ExecutionStateQueued, err
+					}, func() error { return errors.New("the orphan job was never queued") })
+					if err != nil {
+						deleted <- err
+						return
+					}
+					p, err := c.BeginDeleteCluster(testAccContext(t), testAccClusterID(info, "c1"))
+					if err == nil {
+						_, err = p.Wait(testAccContext(t))
+					}
+					deleted <- err
+				}()
+			},
+			Config:      config,
+			ExpectError: expectError("Error Running Batch AI Job", "orphan", "ClusterDeleted", "The job wrote no stderr.txt: it did not start"),
+		}},
+	})
+	if err := <-deleted; err != nil {
+		t.Fatalf("deleting the cluster: %v", err)
+	}
 }

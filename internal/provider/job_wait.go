@@ -104,6 +104,8 @@ func jobFailureText(ctx context.Context, c *client.Client, id api.JobID, j api.J
 	}
 	tail, err := outputFileTail(ctx, c, id, name)
 	switch {
+	case errors.Is(err, errNoSuchOutputFile):
+		fmt.Fprintf(&b, "\n\nThe job wrote no %s: it did not start its command line.", name)
 	case err != nil:
 		fmt.Fprintf(&b, "\n\nThe job's %s could not be read: %s", name, err)
 	case strings.TrimSpace(tail) == "":
