@@ -122,3 +122,40 @@ resource "batchai_experiment" "taken" {
 		},
 	})
 }
+
+// TestAccExperimentResource_deletesItsJobs: destroying an experiment deletes every job in it, including jobs
+// Terraform does not manage, as its documentation says.
+func TestAccExperimentResource_deletesItsJobs(t *testing.T) {
+	t.Parallel()
+	info := testAccEmulator(t)
+	job := testAccFinishedJob(t, info) // in the experiment "exp", created outside Terraform
+	config := testAccProviderConfig(info) + fmt.Sprintf(`
+resource "batchai_experiment" "test" {
+  name         = "exp"
+  workspace_id = %q
+}
+`, job.ExperimentID().WorkspaceID())
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy: func(s *terraform.State) error {
+			if err := testAccCheckExperimentDestroyed(t, info)(s); err != nil {
+				return err
+			}
+			if _, err := testAccClient(t, info).GetJob(testAccContext(t), job); !client.IsNotFound(err) {
+				return fmt.Errorf("the experiment's job survived its deletion (err %v)", err)
+			}
+			return nil
+		},
+		Steps: []resource.TestStep{
+			{Config: config, ResourceName: testAccExperimentAddr, ImportState: true, ImportStateId: job.ExperimentID().String(), ImportStatePersist: true},
+			{
+				Config:           config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check: func(*terraform.State) error {
+					_, err := testAccClient(t, info).GetJob(testAccContext(t), job)
+					return err // the control: the job exists until the experiment goes
+				},
+			},
+		},
+	})
+}
