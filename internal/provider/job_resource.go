@@ -184,11 +184,32 @@ func (r *jobResource) ImportState(ctx context.Context, req resource.ImportStateR
 
 // ModifyPlan requires, in the plan of a create (or of the create half of a replacement), every secret the new
 // job needs in exactly one form. Validation cannot: the configuration of an imported job may rightly have none.
+//
+// In the plan of an update, it names the replacement when an optional block that plan modifiers cannot see go
+// (container, mount_volumes) is removed, on the leaves that held it, as the cluster does (replaceRemovedBlocks).
 func (r *jobResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
-		return // destroy, or an update (which only records what calls no API)
+	switch {
+	case req.Plan.Raw.IsNull():
+		return // destroy
+	case req.State.Raw.IsNull():
+		requireJobSecretsForCreate(ctx, req.Config, &resp.Diagnostics)
+		return
 	}
-	requireJobSecretsForCreate(ctx, req.Config, &resp.Diagnostics)
+	var plan, state jobResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	removed := func(planned, prior types.Object) bool {
+		return planned.IsNull() && !prior.IsNull() && !prior.IsUnknown()
+	}
+	if removed(plan.Container, state.Container) {
+		resp.RequiresReplace.Append(path.Root("container").AtName("image"))
+	}
+	if removed(plan.MountVolumes, state.MountVolumes) {
+		resp.RequiresReplace.Append(mountPathsOf(ctx, state.MountVolumes, &resp.Diagnostics)...)
+	}
 }
 
 // ValidateConfig checks the rules that span attributes and blocks, at plan time rather than after the PUT:

@@ -240,3 +240,51 @@ func TestAccJobResource_autoScaleGrowsAndShrinks(t *testing.T) {
 		},
 	})
 }
+
+// TestAccJobResource_blocksAddedOrRemovedReplace: adding or removing an optional block (a container, mounts)
+// is a change of the job, and a job has no update: each plans a replacement, and so does a mount added to a list.
+func TestAccJobResource_blocksAddedOrRemovedReplace(t *testing.T) {
+	t.Parallel()
+	info := testAccEmulator(t)
+	const container = `  container {
+    image = "busybox"
+  }`
+	const mounts = `  mount_volumes {
+    unmanaged_file_system {
+      mount_command       = "mount -t glusterfs 10.0.0.4:/gfs"
+      relative_mount_path = "gfs"
+    }
+  }`
+	const twoMounts = `  mount_volumes {
+    unmanaged_file_system {
+      mount_command       = "mount -t glusterfs 10.0.0.4:/gfs"
+      relative_mount_path = "gfs"
+    }
+    unmanaged_file_system {
+      mount_command       = "mount -t glusterfs 10.0.0.5:/gfs"
+      relative_mount_path = "gfs2"
+    }
+  }`
+	step := func(extra string, action plancheck.ResourceActionType) resource.TestStep {
+		return resource.TestStep{
+			Config: testAccJobWorld(info, testAccOneNode, testAccJob("blocks", "echo hi", extra)),
+			ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+				plancheck.ExpectResourceAction(testAccJobAddr, action),
+			}},
+		}
+	}
+	resource.UnitTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             testAccCheckJobDestroyed(t, info),
+		Steps: []resource.TestStep{
+			step("", plancheck.ResourceActionCreate),
+			step(container, plancheck.ResourceActionDestroyBeforeCreate),
+			step(container, plancheck.ResourceActionNoop),
+			step("", plancheck.ResourceActionDestroyBeforeCreate),
+			step(mounts, plancheck.ResourceActionDestroyBeforeCreate),
+			step(twoMounts, plancheck.ResourceActionDestroyBeforeCreate),
+			step(mounts, plancheck.ResourceActionDestroyBeforeCreate),
+			step("", plancheck.ResourceActionDestroyBeforeCreate),
+		},
+	})
+}

@@ -70,6 +70,7 @@ func jobContainerBlock() schema.SingleNestedBlock {
 				Optional:            true, // required in the block: see requiredInBlock
 				MarkdownDescription: "Required. The image, e.g. `tensorflow/tensorflow:1.8.0-gpu-py3`.",
 				Validators:          []validator.String{requiredInBlock(), stringvalidator.LengthAtLeast(1)},
+				PlanModifiers:       []planmodifier.String{requiresReplaceWhenNew()},
 			},
 			"server_url": schema.StringAttribute{
 				Optional:            true,
@@ -89,6 +90,7 @@ func jobContainerBlock() schema.SingleNestedBlock {
 						Optional:            true, // required in the block: see requiredInBlock
 						MarkdownDescription: "Required. The user name.",
 						Validators:          []validator.String{requiredInBlock(), stringvalidator.LengthAtLeast(1)},
+						PlanModifiers:       []planmodifier.String{requiresReplaceWhenNew()},
 					},
 					"password": sensitiveString("The password, stored in state. Give exactly one of `password`, "+
 						"`password_wo` or `password_secret_reference`.", "password_wo"),

@@ -1,7 +1,12 @@
 # A file server another configuration manages, mounted by this one's clusters and jobs.
+data "batchai_workspace" "research" {
+  name                = "research"
+  resource_group_name = "batchai-rg"
+}
+
 data "batchai_file_server" "shared" {
   name         = "nfs"
-  workspace_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/batchai-rg/providers/Microsoft.BatchAI/workspaces/research"
+  workspace_id = data.batchai_workspace.research.id
 }
 
 output "nfs_mount" {

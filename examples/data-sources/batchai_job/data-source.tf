@@ -1,7 +1,12 @@
 # az batchai job show -n train -e resnet -w research -g batchai-rg
+data "batchai_workspace" "research" {
+  name                = "research"
+  resource_group_name = "batchai-rg"
+}
+
 data "batchai_job" "train" {
   name          = "train"
-  experiment_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/batchai-rg/providers/Microsoft.BatchAI/workspaces/research/experiments/resnet"
+  experiment_id = "${data.batchai_workspace.research.id}/experiments/resnet"
 }
 
 locals {

@@ -1,8 +1,13 @@
 # az batchai job file list -j train -e resnet -w research -g batchai-rg -d MODELS: names, types, sizes and times.
 # The download URLs are credentials that change on every call: read them with the batchai_job_output_file
 # ephemeral resource, never from state.
+data "batchai_workspace" "research" {
+  name                = "research"
+  resource_group_name = "batchai-rg"
+}
+
 data "batchai_job_output_files" "models" {
-  job_id              = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/batchai-rg/providers/Microsoft.BatchAI/workspaces/research/experiments/resnet/jobs/train"
+  job_id              = "${data.batchai_workspace.research.id}/experiments/resnet/jobs/train"
   output_directory_id = "MODELS" # an output_directory of the job; "stdouterr" (the default) holds stdout.txt and stderr.txt
 }
 

@@ -1,6 +1,11 @@
 # az batchai job list -e resnet -w research -g batchai-rg -o table
+data "batchai_workspace" "research" {
+  name                = "research"
+  resource_group_name = "batchai-rg"
+}
+
 data "batchai_jobs" "resnet" {
-  experiment_id = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/batchai-rg/providers/Microsoft.BatchAI/workspaces/research/experiments/resnet"
+  experiment_id = "${data.batchai_workspace.research.id}/experiments/resnet"
 }
 
 output "failed_jobs" {

@@ -1,11 +1,18 @@
-variable "experiment_id" {
-  description = "The experiment, e.g. batchai_experiment.example.id."
-  type        = string
+# The workspace and the cluster exist already (another configuration manages them); the cluster has an Azure
+# Files share mounted at afs.
+data "batchai_workspace" "research" {
+  name                = "research"
+  resource_group_name = "batchai-rg"
 }
 
-variable "cluster_id" {
-  description = "The cluster, e.g. batchai_cluster.example.id, with an Azure Files share mounted at afs."
-  type        = string
+data "batchai_cluster" "gpu" {
+  name         = "gpu"
+  workspace_id = data.batchai_workspace.research.id
+}
+
+resource "batchai_experiment" "resnet" {
+  name         = "resnet"
+  workspace_id = data.batchai_workspace.research.id
 }
 
 variable "code_version" {
@@ -25,8 +32,8 @@ variable "tracking_api_key" {
 # has finished (wait_for_completion); a failed job fails the apply with its exit code and the end of its stderr.
 resource "batchai_job" "example" {
   name                    = "train"
-  experiment_id           = var.experiment_id
-  cluster_id              = var.cluster_id
+  experiment_id           = batchai_experiment.resnet.id
+  cluster_id              = data.batchai_cluster.gpu.id
   node_count              = 1
   std_out_err_path_prefix = "$AZ_BATCHAI_MOUNT_ROOT/afs"
   max_wall_clock_time     = "PT6H"
