@@ -3,8 +3,9 @@
 #
 #   scripts/demo.sh            build the provider and the emulator into bin/, start the emulator in the background
 #                              (or reuse the running one), apply examples/quickstart (a workspace and a 2-node cluster
-#                              through examples/modules/batchai-cluster), print the nodes with their SSH commands,
-#                              and show that another node count plans as an in-place update
+#                              through examples/modules/batchai-cluster, and one job on it), print the nodes with
+#                              their SSH commands and the job's stdout, and show that another node count plans as an
+#                              in-place update
 #   scripts/demo.sh destroy    destroy what the demo created, stop the emulator, remove .demo/
 #
 # Everything lives in .demo/: the emulator's data, pid and log, its ARM_* variables (env.sh), the CLI config, a throw-
@@ -18,7 +19,8 @@
 # without Terraform: the CLI is named by its absolute path when it is not on PATH (OpenTofu built into the cache).
 #
 # Knobs: DEMO_NODE_COUNT (default 2), DEMO_PROVISIONING_DELAY (default 3s, how long a node takes to become idle),
-# DEMO_DIR (default .demo, where everything lives).
+# DEMO_JOB_DURATION (default 3s, how long the job runs once it has its node), DEMO_DIR (default .demo, where
+# everything lives).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -37,6 +39,7 @@ work=$demo/quickstart # the copy Terraform runs in; its module source ../modules
 state=$work/terraform.tfstate
 node_count=${DEMO_NODE_COUNT:-2}
 delay=${DEMO_PROVISIONING_DELAY:-3s}
+job_duration=${DEMO_JOB_DURATION:-3s}
 
 if [ -t 1 ]; then
   bold=$'\e[1m' red=$'\e[31m' green=$'\e[32m' off=$'\e[0m' color=()
@@ -127,7 +130,7 @@ start_emulator() {
     local detach=nohup
     command -v setsid >/dev/null 2>&1 && detach=setsid
     "$detach" bin/batchai-emulator --listen 127.0.0.1:0 --data "$emu_data" --provisioning-delay "$delay" \
-      --resource-group myresourcegroup --resource-group batchai-rg \
+      --resource-group myresourcegroup --resource-group batchai-rg --job-duration "$job_duration" \
       >"$emu_log" 2>&1 </dev/null &
     echo $! >"$emu_pid"
     local i
@@ -217,6 +220,17 @@ demo_up() {
   [ "$count" -eq "$node_count" ] || die "expected $node_count nodes with SSH commands, the outputs list $count"
   info "${green}$count nodes listed, each with its SSH command.${off}"
 
+  step "The job's stdout (az batchai job file stream -f stdout.txt), read back through an ephemeral resource"
+  local stdout=$work/hello-stdout.txt
+  [ -s "$stdout" ] || die "the job's stdout was not saved to $(shown "$stdout")"
+  sed 's/^/    | /' "$stdout"
+  local job_state
+  job_state=$(tfc output -json hello_job | grep -o '"state":"[a-z]*"') || die "could not read the hello_job output"
+  [ "$job_state" = '"state":"succeeded"' ] || die "the job is not succeeded: $job_state"
+  grep -q '^Hello from a Batch AI job' "$stdout" || die "the job's stdout does not greet: $(cat "$stdout")"
+  info "${green}The job succeeded (exit code $(tfc output -json hello_job | grep -o '"exit_code":[0-9]*' | cut -d: -f2)); its download URL was never stored.${off}"
+  info "A job runs once: '$tf_cmd -chdir=$(shown "$work") apply -replace=batchai_job.hello' runs it again."
+
   step "A plan with the applied settings is empty (terraform plan -detailed-exitcode: 0 = no changes)"
   local rc=0
   tfc plan -var "node_count=$node_count" -detailed-exitcode -no-color >"$demo/plan-same.log" 2>&1 ||
@@ -250,7 +264,7 @@ demo_up() {
   local destroy_cmd="make demo-destroy"
   [ -z "${DEMO_DIR:-}" ] || destroy_cmd="DEMO_DIR=$(shown "$demo") make demo-destroy"
   cat <<EOF
-    The workspace and the cluster are running in the emulator (pid $(cat "$emu_pid")).
+    The workspace, the cluster and the job are in the emulator (pid $(cat "$emu_pid")).
     Explore by hand:   source $(shown "$env_file")   # ARM_*, TF_CLI_CONFIG_FILE, TF_VAR_*
                        $tf_cmd -chdir=$(shown "$work") output
                        $tf_cmd -chdir=$(shown "$work") apply -var node_count=0   # park the cluster

@@ -26,3 +26,12 @@ output "nodes_table" {
     [for n in module.batchai.nodes : format("%-36s  %-15s  %-5d  %s", n.node_id, n.ip_address, n.port, n.ssh_command)],
   ))
 }
+
+output "hello_job" {
+  description = "The job: its execution state and exit code, and where its stdout was saved."
+  value = {
+    state       = batchai_job.hello.execution_state
+    exit_code   = batchai_job.hello.exit_code
+    stdout_file = "${path.module}/hello-stdout.txt"
+  }
+}

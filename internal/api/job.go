@@ -273,3 +273,11 @@ type FileListResult struct {
 	Value    []File  `json:"value"`
 	NextLink *string `json:"nextLink,omitempty"`
 }
+
+// Bounds of listOutputFiles' linkexpiryinminutes, how long each download URL stays valid (spec: int32, 5 to
+// 600, default 60).
+const (
+	LinkExpiryMinMinutes     = 5
+	LinkExpiryMaxMinutes     = 600
+	LinkExpiryDefaultMinutes = 60
+)

@@ -57,7 +57,10 @@ type Client struct {
 	endpoint       string
 	subscriptionID string
 	pipeline       runtime.Pipeline
-	pollFrequency  time.Duration
+	// storage fetches SAS download URLs: the same transport, retries and (query-redacting) logging, and no
+	// bearer token, which a SAS URL does not take and must never be sent to a storage host.
+	storage       runtime.Pipeline
+	pollFrequency time.Duration
 }
 
 // New builds a Client.
@@ -99,6 +102,9 @@ func New(o Options) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}
+	storageOpts := opts.ClientOptions
+	storageOpts.Cloud = cloud.Configuration{}
+	storage := runtime.NewPipeline(moduleName, "v1", runtime.PipelineOptions{}, &storageOpts)
 	freq := o.PollFrequency
 	if freq <= 0 {
 		freq = DefaultPollFrequency
@@ -107,6 +113,7 @@ func New(o Options) (*Client, error) {
 		endpoint:       strings.TrimRight(o.Endpoint, "/"),
 		subscriptionID: o.SubscriptionID,
 		pipeline:       pl,
+		storage:        storage,
 		pollFrequency:  freq,
 	}, nil
 }

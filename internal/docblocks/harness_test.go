@@ -237,6 +237,73 @@ var fixtures = map[string]func(t *testing.T, c *client.Client, subscription stri
 		clusterFixture(t, c, api.ClusterID{SubscriptionID: subscription, ResourceGroup: "batchai-rg",
 			Workspace: "research", Name: "gpu"})
 	},
+	// resnet: research, with the experiment resnet and its job train, which succeeded after printing "training
+	// finished" and writing accuracy.txt to its output directory MODELS, and the file server nfs: what the job
+	// and file server data sources, and the output file ephemeral resource, read.
+	"resnet": func(t *testing.T, c *client.Client, subscription string) {
+		cid := api.ClusterID{SubscriptionID: subscription, ResourceGroup: "batchai-rg", Workspace: "research", Name: "gpu"}
+		clusterFixture(t, c, cid)
+		jobFixture(t, c, cid)
+	},
+}
+
+// jobFixture creates, in the workspace of cid, the experiment resnet with the job train (run on cid until it
+// succeeded), and the file server nfs.
+func jobFixture(t *testing.T, c *client.Client, cid api.ClusterID) {
+	t.Helper()
+	ctx := testContext(t)
+	ws := cid.WorkspaceID()
+	fs := api.FileServerID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: "nfs"}
+	fp, err := c.BeginCreateFileServer(ctx, fs, api.FileServerCreateParameters{Properties: &api.FileServerBaseProperties{
+		VMSize: api.Ptr("Standard_D2_v2"),
+		SSHConfiguration: &api.SSHConfiguration{UserAccountSettings: &api.UserAccountSettings{
+			AdminUserName: api.Ptr("nfsadmin"), AdminUserSSHPublicKey: api.Ptr(strings.TrimSpace(sshPublicKey))}},
+		DataDisks: &api.DataDisks{DiskSizeInGB: api.Ptr(int32(10)), DiskCount: api.Ptr(int32(2)), StorageAccountType: api.Ptr("Standard_LRS")},
+	}})
+	if err == nil {
+		_, err = fp.Wait(ctx)
+	}
+	if err != nil {
+		t.Fatalf("fixture %s: %v", fs, err)
+	}
+	x := api.ExperimentID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: "resnet"}
+	xp, err := c.BeginCreateExperiment(ctx, x)
+	if err == nil {
+		_, err = xp.Wait(ctx)
+	}
+	if err != nil {
+		t.Fatalf("fixture %s: %v", x, err)
+	}
+	id := api.JobID{SubscriptionID: x.SubscriptionID, ResourceGroup: x.ResourceGroup, Workspace: x.Workspace, Experiment: x.Name, Name: "train"}
+	jp, err := c.BeginCreateJob(ctx, id, api.JobCreateParameters{Properties: &api.JobBaseProperties{
+		Cluster: &api.ResourceID{ID: api.Ptr(cid.String())}, NodeCount: api.Ptr(int32(1)),
+		StdOutErrPathPrefix: api.Ptr("$AZ_BATCHAI_MOUNT_ROOT/afs"),
+		CustomToolkitSettings: &api.CustomToolkitSettings{
+			CommandLine: api.Ptr("echo training finished; echo 0.98 > $AZ_BATCHAI_OUTPUT_MODELS/accuracy.txt"),
+		},
+		OutputDirectories: []api.OutputDirectory{{ID: api.Ptr("MODELS"), PathPrefix: api.Ptr("$AZ_BATCHAI_MOUNT_ROOT/afs"),
+			PathSuffix: api.Ptr("models")}},
+	}})
+	if err == nil {
+		_, err = jp.Wait(ctx)
+	}
+	if err != nil {
+		t.Fatalf("fixture %s: %v", id, err)
+	}
+	for {
+		j, err := c.GetJob(ctx, id)
+		if err != nil {
+			t.Fatalf("reading %s: %v", id, err)
+		}
+		if api.Deref(api.Deref(j.Properties).ExecutionState) == api.ExecutionStateSucceeded {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("%s never succeeded", id)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // clusterFixture creates the workspace and the cluster of id, and waits until the cluster is steady.

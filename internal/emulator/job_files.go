@@ -14,9 +14,9 @@ import (
 
 // Bounds of listOutputFiles' linkexpiryinminutes (spec: int32, 5 to 600, default 60).
 const (
-	linkExpiryMin     = 5
-	linkExpiryMax     = 600
-	linkExpiryDefault = 60
+	linkExpiryMin     = api.LinkExpiryMinMinutes
+	linkExpiryMax     = api.LinkExpiryMaxMinutes
+	linkExpiryDefault = api.LinkExpiryDefaultMinutes
 )
 
 // listOutputFiles lists one directory of a job's output (POST; next pages with GET, as for the other

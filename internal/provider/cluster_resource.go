@@ -376,15 +376,23 @@ func replaceRemovedBlocks(ctx context.Context, plan, state clusterResourceModel,
 		paths = append(paths, path.Root("performance_counters").AtName("app_insights_component_id"))
 	}
 	if removed(plan.MountVolumes, state.MountVolumes) {
-		if mv := objectAs[clusterMountVolumesModel](ctx, state.MountVolumes, diags); mv != nil {
-			for _, l := range []struct {
-				name  string
-				items types.List
-			}{{"azure_file_share", mv.AzureFileShares}, {"azure_blob_file_system", mv.AzureBlobFileSystems},
-				{"file_server", mv.FileServers}, {"unmanaged_file_system", mv.UnmanagedFileSystems}} {
-				for i := range l.items.Elements() {
-					paths = append(paths, path.Root("mount_volumes").AtName(l.name).AtListIndex(i).AtName("relative_mount_path"))
-				}
+		paths = append(paths, mountPathsOf(ctx, state.MountVolumes, diags)...)
+	}
+	return paths
+}
+
+// mountPathsOf names the relative_mount_path of every mount of a mount_volumes block (a cluster's or a job's),
+// the leaves that name the replacement when the block is removed.
+func mountPathsOf(ctx context.Context, mountVolumes types.Object, diags *diag.Diagnostics) path.Paths {
+	var paths path.Paths
+	if mv := objectAs[clusterMountVolumesModel](ctx, mountVolumes, diags); mv != nil {
+		for _, l := range []struct {
+			name  string
+			items types.List
+		}{{"azure_file_share", mv.AzureFileShares}, {"azure_blob_file_system", mv.AzureBlobFileSystems},
+			{"file_server", mv.FileServers}, {"unmanaged_file_system", mv.UnmanagedFileSystems}} {
+			for i := range l.items.Elements() {
+				paths = append(paths, path.Root("mount_volumes").AtName(l.name).AtListIndex(i).AtName("relative_mount_path"))
 			}
 		}
 	}

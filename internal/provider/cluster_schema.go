@@ -284,12 +284,18 @@ func clusterScaleSettingsBlock() schema.SingleNestedBlock {
 }
 
 func clusterUserAccountBlock() schema.SingleNestedBlock {
+	return userAccountBlock("Required. The administrator account created on every node, for SSH. Give an SSH "+
+		"public key, a password, or both, each either as a `Sensitive` attribute stored in state or as a "+
+		"write-only `_wo` attribute with its `_wo_version`. Changing anything replaces the cluster.", "cluster")
+}
+
+// userAccountBlock is a UserAccountSettings block (a cluster's, or a file server's), with its description and
+// the resource a new secret replaces.
+func userAccountBlock(description, resource string) schema.SingleNestedBlock {
 	return schema.SingleNestedBlock{
-		MarkdownDescription: "Required. The administrator account created on every node, for SSH. Give an SSH " +
-			"public key, a password, or both, each either as a `Sensitive` attribute stored in state or as a " +
-			"write-only `_wo` attribute with its `_wo_version`. Changing anything replaces the cluster.",
-		Validators:    []validator.Object{objectvalidator.IsRequired()},
-		PlanModifiers: []planmodifier.Object{requiresReplaceUnlessAdopting(adoptUserAccount)},
+		MarkdownDescription: description,
+		Validators:          []validator.Object{objectvalidator.IsRequired()},
+		PlanModifiers:       []planmodifier.Object{requiresReplaceUnlessAdopting(adoptUserAccount)},
 		Attributes: map[string]schema.Attribute{
 			"admin_user_name": schema.StringAttribute{
 				Optional: true, // required in the block: see requiredInBlock
@@ -303,12 +309,12 @@ func clusterUserAccountBlock() schema.SingleNestedBlock {
 			"admin_user_ssh_public_key_wo": writeOnlyString("The administrator's SSH public key, write-only "+
 				"(never stored). Requires `admin_user_ssh_public_key_wo_version`.", "admin_user_ssh_public_key_wo_version",
 				sshPublicKey()),
-			"admin_user_ssh_public_key_wo_version": writeOnlyVersion("admin_user_ssh_public_key_wo"),
+			"admin_user_ssh_public_key_wo_version": writeOnlyVersionOf("admin_user_ssh_public_key_wo", resource),
 			"admin_user_password": sensitiveString("The administrator's password, stored in state. Conflicts "+
 				"with `admin_user_password_wo`.", "admin_user_password_wo"),
 			"admin_user_password_wo": writeOnlyString("The administrator's password, write-only (never stored). "+
 				"Requires `admin_user_password_wo_version`.", "admin_user_password_wo_version"),
-			"admin_user_password_wo_version": writeOnlyVersion("admin_user_password_wo"),
+			"admin_user_password_wo_version": writeOnlyVersionOf("admin_user_password_wo", resource),
 		},
 	}
 }
@@ -434,15 +440,36 @@ func keyVaultSecretURLAttribute() schema.StringAttribute {
 	}
 }
 
-// clusterMountVolumesBlock is NodeSetup.mountVolumes. The mounts are lists, not sets: write-only
-// attributes (account_key_wo) cannot live in sets, and the service keeps their order anyway.
-func clusterMountVolumesBlock() schema.SingleNestedBlock {
+// mountScope is what differs between the mounts of a cluster (NodeSetup.mountVolumes, mounted for the
+// cluster's life) and those of a job (JobBaseProperties.mountVolumes, mounted for the job only). The blocks
+// are otherwise the same, down to their object types, so that one expander and one flattener serve both.
+type mountScope struct {
+	root        string // The variable the mounts are under, e.g. $AZ_BATCHAI_MOUNT_ROOT.
+	description string // The block's description.
+	fileServer  string // The file_server block's description.
+}
+
+// clusterMounts are a cluster's mounts.
+var clusterMounts = mountScope{
+	root: "$AZ_BATCHAI_MOUNT_ROOT",
+	description: "File systems mounted on every node under `$AZ_BATCHAI_MOUNT_ROOT/<relative_mount_path>` " +
+		"(the CLI's `--afs-name`, `--bfs-name`, `--nfs` and `--config-file` mounts). Give at least one mount. " +
+		"Changing anything replaces the cluster.",
+	fileServer: "A Batch AI file server (NFS), like the CLI's `--nfs` (which mounts it with " +
+		"`mount_options = \"rw\"`). Repeatable. Without `subnet_id`, the cluster joins the file server's " +
+		"subnet.",
+}
+
+// clusterMountVolumesBlock is NodeSetup.mountVolumes.
+func clusterMountVolumesBlock() schema.SingleNestedBlock { return mountVolumesBlock(clusterMounts) }
+
+// mountVolumesBlock is a MountVolumes block. The mounts are lists, not sets: write-only attributes
+// (account_key_wo) cannot live in sets, and the service keeps their order anyway.
+func mountVolumesBlock(scope mountScope) schema.SingleNestedBlock {
 	return schema.SingleNestedBlock{
-		MarkdownDescription: "File systems mounted on every node under `$AZ_BATCHAI_MOUNT_ROOT/<relative_mount_path>` " +
-			"(the CLI's `--afs-name`, `--bfs-name`, `--nfs` and `--config-file` mounts). Give at least one mount. " +
-			"Changing anything replaces the cluster.",
-		Validators:    []validator.Object{atLeastOneNestedBlock()},
-		PlanModifiers: []planmodifier.Object{requiresReplaceUnlessAdopting(adoptMountVolumes, withoutAppendedItems)},
+		MarkdownDescription: scope.description,
+		Validators:          []validator.Object{atLeastOneNestedBlock()},
+		PlanModifiers:       []planmodifier.Object{requiresReplaceUnlessAdopting(adoptMountVolumes, withoutAppendedItems)},
 		Blocks: map[string]schema.Block{
 			"azure_file_share": schema.ListNestedBlock{
 				MarkdownDescription: "An Azure Files share. Repeatable.",
@@ -460,7 +487,7 @@ func clusterMountVolumesBlock() schema.SingleNestedBlock {
 						"account_key":            accountKeyAttribute(),
 						"account_key_wo":         writeOnlyString("The storage account key, write-only (never stored). Requires `account_key_wo_version`.", "account_key_wo_version"),
 						"account_key_wo_version": writeOnlyVersion("account_key_wo"),
-						"relative_mount_path":    relativeMountPathAttribute(),
+						"relative_mount_path":    relativeMountPathAttribute(scope.root),
 						"file_mode": schema.StringAttribute{
 							Optional:            true,
 							Computed:            true,
@@ -496,7 +523,7 @@ func clusterMountVolumesBlock() schema.SingleNestedBlock {
 						"account_key":            accountKeyAttribute(),
 						"account_key_wo":         writeOnlyString("The storage account key, write-only (never stored). Requires `account_key_wo_version`.", "account_key_wo_version"),
 						"account_key_wo_version": writeOnlyVersion("account_key_wo"),
-						"relative_mount_path":    relativeMountPathAttribute(),
+						"relative_mount_path":    relativeMountPathAttribute(scope.root),
 						"mount_options": schema.StringAttribute{
 							Optional:            true,
 							MarkdownDescription: "Options passed to blobfuse.",
@@ -508,16 +535,14 @@ func clusterMountVolumesBlock() schema.SingleNestedBlock {
 				},
 			},
 			"file_server": schema.ListNestedBlock{
-				MarkdownDescription: "A Batch AI file server (NFS), like the CLI's `--nfs` (which mounts it with " +
-					"`mount_options = \"rw\"`). Repeatable. Without `subnet_id`, the cluster joins the file server's " +
-					"subnet.",
+				MarkdownDescription: scope.fileServer,
 				NestedObject: schema.NestedBlockObject{Attributes: map[string]schema.Attribute{
 					"file_server_id": schema.StringAttribute{
 						Required:            true,
 						MarkdownDescription: "The ARM ID of the file server, usually a `" + api.ProviderNamespace + "/workspaces/{workspace}/fileServers/{name}` ID.",
 						Validators:          []validator.String{armIDValidator(api.ProviderNamespace, "workspaces", "fileServers")},
 					},
-					"relative_mount_path": relativeMountPathAttribute(),
+					"relative_mount_path": relativeMountPathAttribute(scope.root),
 					"source_directory": schema.StringAttribute{
 						Optional:            true,
 						MarkdownDescription: "The directory of the file server to mount (default: its root).",
@@ -537,7 +562,7 @@ func clusterMountVolumesBlock() schema.SingleNestedBlock {
 							"`mount -t glusterfs 10.0.0.4:/gfs`.",
 						Validators: []validator.String{stringvalidator.LengthAtLeast(1)},
 					},
-					"relative_mount_path": relativeMountPathAttribute(),
+					"relative_mount_path": relativeMountPathAttribute(scope.root),
 				}},
 			},
 		},
@@ -551,11 +576,11 @@ func accountKeyAttribute() schema.StringAttribute {
 		"`account_key_wo` or `account_key_secret_reference`.", "account_key_wo")
 }
 
-func relativeMountPathAttribute() schema.StringAttribute {
+func relativeMountPathAttribute(root string) schema.StringAttribute {
 	return schema.StringAttribute{
 		Required: true,
-		MarkdownDescription: "Where to mount it, relative to `$AZ_BATCHAI_MOUNT_ROOT`, e.g. `afs` or `data/afs`: no `/` " +
-			"at either end, no empty, `.` or `..` segments, and a directory of its own (two mounts of a cluster " +
+		MarkdownDescription: "Where to mount it, relative to `" + root + "`, e.g. `afs` or `data/afs`: no `/` " +
+			"at either end, no empty, `.` or `..` segments, and a directory of its own (two mounts " +
 			"cannot share one). Both are checked at plan time.",
 		Validators:    []validator.String{stringvalidator.LengthAtLeast(1), relativeMountPath()},
 		PlanModifiers: []planmodifier.String{requiresReplaceWhenNew()},

@@ -65,13 +65,18 @@ func writeOnlyString(description, versionAttr string, more ...validator.String) 
 	}
 }
 
-// writeOnlyVersion is the `_wo_version` of a write-only secret: stored in state, it is the only way
-// Terraform can see that the secret changed.
+// writeOnlyVersion is the `_wo_version` of a write-only secret of a cluster: stored in state, it is the only
+// way Terraform can see that the secret changed.
 func writeOnlyVersion(writeOnlyAttr string) schema.Int64Attribute {
+	return writeOnlyVersionOf(writeOnlyAttr, "cluster")
+}
+
+// writeOnlyVersionOf is writeOnlyVersion for a secret of another kind of resource (e.g. "file server").
+func writeOnlyVersionOf(writeOnlyAttr, resource string) schema.Int64Attribute {
 	return schema.Int64Attribute{
 		Optional: true,
 		MarkdownDescription: "Any number; change it to send a new `" + writeOnlyAttr + "` (which replaces the " +
-			"cluster). Required with `" + writeOnlyAttr + "`.",
+			resource + "). Required with `" + writeOnlyAttr + "`.",
 		Validators: []validator.Int64{
 			int64validator.AlsoRequires(path.MatchRelative().AtParent().AtName(writeOnlyAttr)),
 		},
@@ -229,8 +234,8 @@ func requiresReplaceUnlessAdopting(adopt func(ctx context.Context, plan, state t
 			}
 			resp.RequiresReplace = !planned.Equal(req.StateValue)
 		},
-		"Changing this block replaces the cluster.",
-		"Changing this block replaces the cluster.",
+		"Changing this block replaces the resource, unless it only adopts secrets after an import.",
+		"Changing this block replaces the resource, unless it only adopts secrets after an import.",
 	)
 }
 
@@ -340,17 +345,24 @@ func forEachSecretRule(ctx context.Context, m clusterResourceModel, diags *diag.
 			named{"instrumentation_key", pc.InstrumentationKey}, named{"instrumentation_key_wo", pc.InstrumentationKeyWO},
 			named{"instrumentation_key_secret_reference", pc.InstrumentationKeySecretReference})
 	}
-	if mv := objectAs[clusterMountVolumesModel](ctx, m.MountVolumes, diags); mv != nil {
-		at := path.Root("mount_volumes").AtName("azure_file_share")
-		for i, s := range listAs[clusterAzureFileShareResourceModel](ctx, mv.AzureFileShares, diags) {
-			rule(at.AtListIndex(i), true, named{"account_key", s.AccountKey},
-				named{"account_key_wo", s.AccountKeyWO}, named{"account_key_secret_reference", s.AccountKeySecretReference})
-		}
-		at = path.Root("mount_volumes").AtName("azure_blob_file_system")
-		for i, b := range listAs[clusterAzureBlobFileSystemResourceModel](ctx, mv.AzureBlobFileSystems, diags) {
-			rule(at.AtListIndex(i), true, named{"account_key", b.AccountKey},
-				named{"account_key_wo", b.AccountKeyWO}, named{"account_key_secret_reference", b.AccountKeySecretReference})
-		}
+	forEachMountKeyRule(ctx, m.MountVolumes, path.Root("mount_volumes"), diags, rule)
+}
+
+// forEachMountKeyRule calls rule for the storage account key of every Azure Files share and blob container of a
+// mount_volumes block at `at` (a cluster's, or a job's): exactly one of its forms.
+func forEachMountKeyRule(ctx context.Context, mountVolumes types.Object, at path.Path, diags *diag.Diagnostics,
+	rule func(at path.Path, exactlyOne bool, values ...named)) {
+	mv := objectAs[clusterMountVolumesModel](ctx, mountVolumes, diags)
+	if mv == nil {
+		return
+	}
+	for i, s := range listAs[clusterAzureFileShareResourceModel](ctx, mv.AzureFileShares, diags) {
+		rule(at.AtName("azure_file_share").AtListIndex(i), true, named{"account_key", s.AccountKey},
+			named{"account_key_wo", s.AccountKeyWO}, named{"account_key_secret_reference", s.AccountKeySecretReference})
+	}
+	for i, b := range listAs[clusterAzureBlobFileSystemResourceModel](ctx, mv.AzureBlobFileSystems, diags) {
+		rule(at.AtName("azure_blob_file_system").AtListIndex(i), true, named{"account_key", b.AccountKey},
+			named{"account_key_wo", b.AccountKeyWO}, named{"account_key_secret_reference", b.AccountKeySecretReference})
 	}
 }
 

@@ -20,8 +20,12 @@ import (
 
 // Human names of the resource kinds, used in every summary and detail.
 const (
-	kindWorkspace = "Batch AI Workspace"
-	kindCluster   = "Batch AI Cluster"
+	kindWorkspace  = "Batch AI Workspace"
+	kindCluster    = "Batch AI Cluster"
+	kindFileServer = "Batch AI File Server"
+	kindExperiment = "Batch AI Experiment"
+	kindJob        = "Batch AI Job"
+	kindOutputFile = "Batch AI Job Output File"
 )
 
 // action is one provider operation, worded for a diagnostic summary (Title Case) and detail (lower case),
@@ -45,6 +49,10 @@ var (
 	// actionResize is the batchai_cluster_resize action's PATCH, and actionWaitResize its wait.
 	actionResize     = action{"Error Resizing %s", "resizing %s (%s)"}
 	actionWaitResize = action{"Error Waiting for %s Resize", "waiting for the resize of %s (%s)"}
+	// actionRun is a job that ran and failed; actionTerminate the termination destroy starts.
+	actionRun       = action{"Error Running %s", "running %s (%s)"}
+	actionTerminate = action{"Error Terminating %s", "terminating %s (%s)"}
+	actionDownload  = action{"Error Downloading %s", "downloading %s (%s)"}
 )
 
 // addAPIError reports a failed call: the summary names the action and kind, the detail follows the AWS
@@ -245,4 +253,22 @@ func addClusterNotFoundError(diags *diag.Diagnostics, attr path.Path, id api.Clu
 		fmt.Sprintf("The cluster %q does not exist in workspace %q (resource group %q, subscription %q; ID %s).\n\n"+
 			"Check the name, or create the cluster first (batchai_cluster).",
 			id.Name, id.Workspace, id.ResourceGroup, id.SubscriptionID, id))
+}
+
+// addNotFoundError is addClusterNotFoundError for a file server, an experiment or a job whose parent exists:
+// what is missing (what, e.g. "file server"), in which parent (e.g. `workspace "ws"`), and the resource type
+// that creates it.
+func addNotFoundError(diags *diag.Diagnostics, attr path.Path, kind, what, name, parent, id, tfType string) {
+	diags.AddAttributeError(attr, kind+" Not Found",
+		fmt.Sprintf("The %s %q does not exist in %s (ID %s).\n\nCheck the name, or create the %s first (%s).",
+			what, name, parent, id, what, tfType))
+}
+
+// addJobFailedError reports a job that ran and failed (failure says how: exit code, the service's errors, the
+// end of stderr.txt). The job is kept in state, so Terraform marks it tainted.
+func addJobFailedError(diags *diag.Diagnostics, id, failure string) {
+	diags.AddError(fmt.Sprintf(actionRun.summary, kindJob),
+		fmt.Sprintf(actionRun.detail, kindJob, id)+": "+failure+"\n\nThe job was recorded in the Terraform state and "+
+			"marked as tainted: the next apply runs it again (a new job of the same name replaces it). To keep it "+
+			"as it is, run `terraform untaint` on it; destroy terminates and deletes it.")
 }

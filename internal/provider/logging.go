@@ -12,12 +12,14 @@ import (
 )
 
 // secretPatterns mask credentials that could appear in any log line, whatever produced it: bearer
-// tokens, JWTs (access, ID and federated tokens all start with a base64url "{"), and form-encoded
-// secrets of token requests.
+// tokens, JWTs (access, ID and federated tokens all start with a base64url "{"), form-encoded
+// secrets of token requests, and the signatures of SAS URLs (job output files' download URLs), which
+// azcore already writes as REDACTED.
 var secretPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)bearer\s+[A-Za-z0-9._~+/=-]+`),
 	regexp.MustCompile(`eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*`),
 	regexp.MustCompile(`(?i)(client_secret|client_assertion|password|access_token|refresh_token|id_token)(["']?\s*[=:]\s*["']?)[^&"'\s,}]+`),
+	regexp.MustCompile(`(?i)\bsig=[^&"'\s,}]+`),
 }
 
 // withLogMasks returns ctx with the provider's masks applied: the generic secret patterns and the literal

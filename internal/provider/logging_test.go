@@ -77,6 +77,7 @@ func TestWithLogMasks(t *testing.T) {
 		"header": "Authorization: Bearer abc.def.ghi",
 		"jwt":    "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl",
 		"body":   `{"access_token":"opaque-token-value","expires_in":3599}`,
+		"url":    "https://x.file.core.windows.net/share/stdout.txt?sv=2018-03-28&sr=f&sp=rl&se=2030-01-01T00%3A00%3A00Z&sig=c2FzLXNpZw%3D%3D",
 	})
 	raw, err := os.ReadFile(logFile)
 	if err != nil {
@@ -86,7 +87,10 @@ func TestWithLogMasks(t *testing.T) {
 	if !strings.Contains(log, "grant_type=client_credentials") {
 		t.Fatalf("the message was not logged: %s", log)
 	}
-	for _, leak := range []string{"s3cr3t-value", "abc.def.ghi", "eyJhbGciOiJSUzI1NiJ9", "opaque-token-value"} {
+	if !strings.Contains(log, "sp=rl") {
+		t.Fatalf("the SAS URL was not logged: %s", log)
+	}
+	for _, leak := range []string{"s3cr3t-value", "abc.def.ghi", "eyJhbGciOiJSUzI1NiJ9", "opaque-token-value", "c2FzLXNpZw"} {
 		if strings.Contains(log, leak) {
 			t.Errorf("%q leaked into: %s", leak, log)
 		}

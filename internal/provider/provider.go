@@ -9,6 +9,7 @@ import (
 	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/function"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
@@ -20,10 +21,11 @@ import (
 )
 
 var (
-	_ provider.Provider                  = &batchaiProvider{}
-	_ provider.ProviderWithListResources = &batchaiProvider{}
-	_ provider.ProviderWithActions       = &batchaiProvider{}
-	_ provider.ProviderWithFunctions     = &batchaiProvider{}
+	_ provider.Provider                       = &batchaiProvider{}
+	_ provider.ProviderWithListResources      = &batchaiProvider{}
+	_ provider.ProviderWithActions            = &batchaiProvider{}
+	_ provider.ProviderWithFunctions          = &batchaiProvider{}
+	_ provider.ProviderWithEphemeralResources = &batchaiProvider{}
 )
 
 // New returns the provider factory for providerserver.Serve and the tests.
@@ -122,6 +124,7 @@ func (p *batchaiProvider) Configure(ctx context.Context, req provider.ConfigureR
 	resp.DataSourceData = data
 	resp.ListResourceData = data
 	resp.ActionData = data
+	resp.EphemeralResourceData = data
 }
 
 // unknownAttributes reports every provider attribute whose value is not known yet (it depends on a resource
@@ -152,6 +155,9 @@ func (p *batchaiProvider) Resources(context.Context) []func() resource.Resource 
 	return []func() resource.Resource{
 		newWorkspaceResource,
 		newClusterResource,
+		newFileServerResource,
+		newExperimentResource,
+		newJobResource,
 	}
 }
 
@@ -187,5 +193,16 @@ func (p *batchaiProvider) DataSources(context.Context) []func() datasource.DataS
 		newClusterDataSource,
 		newClustersDataSource,
 		newClusterNodesDataSource,
+		newFileServerDataSource,
+		newJobDataSource,
+		newJobsDataSource,
+		newJobOutputFilesDataSource,
+	}
+}
+
+// EphemeralResources are the values Terraform never stores: job output files' download URLs.
+func (p *batchaiProvider) EphemeralResources(context.Context) []func() ephemeral.EphemeralResource {
+	return []func() ephemeral.EphemeralResource{
+		newJobOutputFileEphemeral,
 	}
 }

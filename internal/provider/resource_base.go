@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/ephemeral"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -19,7 +20,7 @@ import (
 )
 
 // What every resource shares: the provider's data and how a resource gets it (resourceBase, and its data
-// source twin), the timeouts block, and the lifecycle steps every resource takes the same way: how Read,
+// source and ephemeral resource twins), the timeouts block, and the lifecycle steps every resource takes the same way: how Read,
 // Update and Delete start (scopeOperation), a resource gone from Azure (removeIfGone), the check before a
 // create (checkCreatable), deletion (deleteAndWait), the recovery of a create that was accepted but did not
 // finish (recoverFailedCreate), and the one polling loop of every wait (pollUntil).
@@ -74,18 +75,37 @@ const (
 	defaultDeleteTimeout = 30 * time.Minute
 )
 
-// timeoutsBlock is the `timeouts` block of every resource, documenting the defaults above.
+// operationTimeouts are the default timeouts of a resource's operations, for its `timeouts` block. A zero
+// update means the resource has no update API: its block offers no update timeout.
+type operationTimeouts struct {
+	create, read, update, delete time.Duration
+}
+
+// defaultTimeouts are the timeouts of resources that have every operation.
+var defaultTimeouts = operationTimeouts{
+	create: defaultCreateTimeout, read: defaultReadTimeout, update: defaultUpdateTimeout, delete: defaultDeleteTimeout,
+}
+
+// timeoutsBlock is the `timeouts` block of a resource with the default timeouts.
 func timeoutsBlock(ctx context.Context) schema.Block {
+	return timeoutsBlockOf(ctx, defaultTimeouts)
+}
+
+// timeoutsBlockOf is the `timeouts` block of a resource, documenting its defaults.
+func timeoutsBlockOf(ctx context.Context, t operationTimeouts) schema.Block {
 	d := func(op string, def time.Duration) string {
 		return fmt.Sprintf("How long to wait for the %s, as a duration such as `30s` or `1h30m`. Defaults to `%s`.",
 			op, shortDuration(def))
 	}
-	return timeouts.Block(ctx, timeouts.Opts{
-		Create: true, CreateDescription: d("resource to be created", defaultCreateTimeout),
-		Read: true, ReadDescription: d("resource to be read (during refresh and plan)", defaultReadTimeout),
-		Update: true, UpdateDescription: d("resource to be updated", defaultUpdateTimeout),
-		Delete: true, DeleteDescription: d("resource to be deleted", defaultDeleteTimeout),
-	})
+	opts := timeouts.Opts{
+		Create: true, CreateDescription: d("resource to be created", t.create),
+		Read: true, ReadDescription: d("resource to be read (during refresh and plan)", t.read),
+		Delete: true, DeleteDescription: d("resource to be deleted", t.delete),
+	}
+	if t.update > 0 {
+		opts.Update, opts.UpdateDescription = true, d("resource to be updated", t.update)
+	}
+	return timeouts.Block(ctx, opts)
 }
 
 // shortDuration prints 30m rather than Go's 30m0s.
@@ -176,6 +196,16 @@ type dataSourceBase struct {
 // Configure stores the provider's data.
 func (b *dataSourceBase) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	b.configure(req.ProviderData, "Data Source", &resp.Diagnostics)
+}
+
+// ephemeralBase is the ephemeral resource twin of resourceBase.
+type ephemeralBase struct {
+	providerDataHolder
+}
+
+// Configure stores the provider's data.
+func (b *ephemeralBase) Configure(_ context.Context, req ephemeral.ConfigureRequest, resp *ephemeral.ConfigureResponse) {
+	b.configure(req.ProviderData, "Ephemeral Resource", &resp.Diagnostics)
 }
 
 // scopeOperation is how every Read, Update and Delete starts, once it has read its state (and plan) into

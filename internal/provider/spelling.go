@@ -7,6 +7,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 )
 
 // Keeping the configured spelling. ARM treats some strings as equal in several spellings (a location as
@@ -24,6 +26,9 @@ const (
 	normalizeLocation normalizeKind = "location"
 	// normalizeCaseInsensitive: values ARM compares case-insensitively, such as VM sizes, names and IDs.
 	normalizeCaseInsensitive normalizeKind = "case-insensitive"
+	// normalizeDuration: durations in ISO 8601 or .NET's form ("P7D" is "7.00:00:00"), which the service
+	// answers in ISO 8601.
+	normalizeDuration normalizeKind = "duration"
 )
 
 // normalize returns the one spelling of s that ARM's comparison sees.
@@ -33,6 +38,10 @@ func (k normalizeKind) normalize(s string) string {
 		return strings.ToLower(strings.Join(strings.Fields(s), ""))
 	case normalizeCaseInsensitive:
 		return strings.ToLower(s)
+	case normalizeDuration:
+		if d, err := api.ParseDuration(s); err == nil {
+			return api.FormatDuration(d)
+		}
 	}
 	return s
 }

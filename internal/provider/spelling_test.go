@@ -22,6 +22,26 @@ func TestNormalizeLocation(t *testing.T) {
 	}
 }
 
+// TestNormalizeDuration: both spellings of a duration the service reads are one value; what does not parse
+// is compared as written.
+func TestNormalizeDuration(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"P7D": "P7D", "7.00:00:00": "P7D", "p7d": "P7D", "PT36H": "P1DT12H", "1.12:00:00": "P1DT12H",
+		"01:30:00": "PT1H30M", "seven days": "seven days",
+	} {
+		if got := normalizeDuration.normalize(in); got != want {
+			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if keepSpelling(normalizeDuration, types.StringValue("7.00:00:00"), types.StringValue("P7D")).ValueString() != "7.00:00:00" {
+		t.Error("the configured .NET spelling of the service's P7D is not kept")
+	}
+	if keepSpelling(normalizeDuration, types.StringValue("7.00:00:00"), types.StringValue("P8D")).ValueString() != "P8D" {
+		t.Error("another duration is kept as the prior one")
+	}
+}
+
 // TestKeepSpelling is the read half of keeping the configured spelling: what the API answers in another
 // spelling of the same value keeps the prior spelling; anything else is the API's.
 func TestKeepSpelling(t *testing.T) {

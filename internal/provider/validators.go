@@ -436,3 +436,47 @@ func hasUnknownAttribute(v attr.Value) bool {
 	}
 	return false
 }
+
+// durationValidator checks a duration the service reads (a job's max_wall_clock_time): ISO 8601 or .NET's
+// d.hh:mm:ss, and positive.
+func durationValidator() validator.String {
+	return durationStringValidator{description: "must be a positive duration such as P7D, PT12H or 7.00:00:00"}
+}
+
+type durationStringValidator struct{ description }
+
+func (v durationStringValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	d, err := api.ParseDuration(req.ConfigValue.ValueString())
+	switch {
+	case err != nil:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration", fmt.Sprintf("Attribute %s: %s.", req.Path, err))
+	case d <= 0:
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid Duration", fmt.Sprintf("Attribute %s %s, got %q.",
+			req.Path, v.Description(ctx), req.ConfigValue.ValueString()))
+	}
+}
+
+// outputFilePath checks the path of a file inside a job's output directory: relative, with no empty, "." or
+// ".." segment (the service answers 400 for a directory outside the output directory).
+func outputFilePath() validator.String {
+	return outputFilePathValidator{description: "must be a relative path such as stdout.txt or models/final.txt"}
+}
+
+type outputFilePathValidator struct{ description }
+
+func (v outputFilePathValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	p := req.ConfigValue.ValueString()
+	for _, seg := range strings.Split(p, "/") {
+		if seg == "" || seg == "." || seg == ".." || strings.Contains(seg, `\`) {
+			resp.Diagnostics.AddAttributeError(req.Path, "Invalid Output File Path",
+				fmt.Sprintf("Attribute %s %s, got %q.", req.Path, v.Description(ctx), p))
+			return
+		}
+	}
+}

@@ -5,6 +5,42 @@ resource "batchai_workspace" "this" {
   tags                = var.tags
 }
 
+# An optional file server, mounted by the cluster (the CLI's --nfs). Creating one takes minutes.
+resource "batchai_file_server" "this" {
+  count = var.file_server == null ? 0 : 1
+
+  name                = var.file_server.name
+  workspace_id        = batchai_workspace.this.id
+  vm_size             = var.file_server.vm_size
+  public_ips_to_allow = var.file_server.public_ips_to_allow
+
+  user_account {
+    admin_user_name           = var.admin_user_name
+    admin_user_ssh_public_key = trimspace(var.admin_ssh_public_key)
+  }
+
+  data_disks {
+    disk_size_in_gb      = var.file_server.disk_size_in_gb
+    disk_count           = var.file_server.disk_count
+    storage_account_type = var.file_server.storage_account_type
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.existing_file_server == null
+      error_message = "Set file_server (to create one) or existing_file_server (to mount one), not both."
+    }
+  }
+}
+
+locals {
+  # The file servers the cluster mounts: the module's own, or an existing one.
+  nfs_mounts = concat(
+    [for fs in batchai_file_server.this : { id = fs.id, path = var.file_server.relative_mount_path }],
+    var.existing_file_server == null ? [] : [{ id = var.existing_file_server.id, path = var.existing_file_server.relative_mount_path }],
+  )
+}
+
 resource "batchai_cluster" "this" {
   name         = var.cluster_name
   workspace_id = batchai_workspace.this.id
@@ -37,6 +73,21 @@ resource "batchai_cluster" "this" {
   user_account {
     admin_user_name           = var.admin_user_name
     admin_user_ssh_public_key = trimspace(var.admin_ssh_public_key)
+  }
+
+  # Without a subnet of its own, the cluster joins the (first) file server's subnet.
+  dynamic "mount_volumes" {
+    for_each = length(local.nfs_mounts) > 0 ? [1] : []
+    content {
+      dynamic "file_server" {
+        for_each = local.nfs_mounts
+        content {
+          file_server_id      = file_server.value.id
+          relative_mount_path = file_server.value.path
+          mount_options       = "rw"
+        }
+      }
+    }
   }
 
   dynamic "setup_task" {

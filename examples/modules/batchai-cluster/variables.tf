@@ -178,3 +178,41 @@ variable "nodes_timeout" {
     error_message = "nodes_timeout must be a duration such as \"90s\", \"20m\" or \"1h30m\"."
   }
 }
+
+variable "file_server" {
+  description = "Create a Batch AI file server (an NFS server on its own VM) that the cluster mounts at $AZ_BATCHAI_MOUNT_ROOT/<relative_mount_path>, with the same admin user and SSH key. null (the default) creates none. Changing it replaces the file server, and its data."
+  type = object({
+    name                 = optional(string, "nfs")
+    vm_size              = optional(string, "Standard_D2_v2")
+    disk_count           = optional(number, 2)
+    disk_size_in_gb      = optional(number, 10)
+    storage_account_type = optional(string, "Standard_LRS")
+    relative_mount_path  = optional(string, "nfs")
+    public_ips_to_allow  = optional(list(string))
+  })
+  default = null
+
+  validation {
+    condition = var.file_server == null ? true : (
+      can(regex("^[-\\w]{1,64}$", var.file_server.name)) &&
+      var.file_server.disk_count >= 1 && var.file_server.disk_count <= 64 &&
+      var.file_server.disk_size_in_gb >= 1 && var.file_server.disk_size_in_gb <= 4095 &&
+      contains(["Standard_LRS", "Premium_LRS"], var.file_server.storage_account_type)
+    )
+    error_message = "file_server needs a name of 1-64 letters, digits, '-' and '_', 1 to 64 disks of 1 to 4095 GB, and storage_account_type Standard_LRS or Premium_LRS."
+  }
+}
+
+variable "existing_file_server" {
+  description = "Mount a file server the module does not manage instead, e.g. { id = data.batchai_file_server.shared.id }, at $AZ_BATCHAI_MOUNT_ROOT/<relative_mount_path>. null (the default) mounts none."
+  type = object({
+    id                  = string
+    relative_mount_path = optional(string, "nfs")
+  })
+  default = null
+
+  validation {
+    condition     = var.existing_file_server == null ? true : can(regex("(?i)^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.BatchAI/workspaces/[^/]+/fileServers/[^/]+$", var.existing_file_server.id))
+    error_message = "existing_file_server.id must be the ARM ID of a Batch AI file server (.../workspaces/{workspace}/fileServers/{name})."
+  }
+}

@@ -1,0 +1,176 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
+)
+
+var (
+	_ resource.Resource                = &experimentResource{}
+	_ resource.ResourceWithConfigure   = &experimentResource{}
+	_ resource.ResourceWithImportState = &experimentResource{}
+)
+
+func newExperimentResource() resource.Resource {
+	return &experimentResource{}
+}
+
+// experimentResource manages a Batch AI experiment, the folder of a workspace's jobs. It has no settings and
+// no update: only its timeouts change in place.
+type experimentResource struct {
+	resourceBase
+}
+
+func (r *experimentResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_experiment"
+}
+
+func (r *experimentResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = experimentResourceSchema(ctx)
+}
+
+func (r *experimentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan experimentResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	c, ok := r.client(&resp.Diagnostics)
+	if !ok {
+		return
+	}
+	ws, err := api.ParseWorkspaceID(plan.WorkspaceID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Invalid Workspace ID", err.Error())
+		return
+	}
+	id := api.ExperimentID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name,
+		Name: plan.Name.ValueString()}
+	ctx = r.logContext(ctx, id.String())
+	timeout, diags := plan.Timeouts.Create(ctx, experimentTimeouts.create)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	// PUT is create-or-update: without this check apply would adopt (and later delete, with its jobs) an
+	// experiment that Terraform does not manage.
+	if !checkCreatable(ctx, c,
+		func(a action, err error) { addAPIError(&resp.Diagnostics, a, kindExperiment, id.String(), err) },
+		func() { addAlreadyExistsError(&resp.Diagnostics, kindExperiment, id.String(), "batchai_experiment") },
+		experimentProvisioningState(c, id)) {
+		return
+	}
+	poller, err := c.BeginCreateExperiment(ctx, id)
+	if err != nil {
+		if putMayHaveLanded(ctx, err) {
+			recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
+			return
+		}
+		addAPIError(&resp.Diagnostics, actionCreate, kindExperiment, id.String(), err)
+		return
+	}
+	// The service answered 200 at once (recorded); the poller is then already done.
+	x, err := poller.Wait(ctx)
+	if err != nil {
+		recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
+		return
+	}
+	plan.flatten(id, x)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *experimentResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state experimentResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel, c, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindExperiment, state.ID.ValueString(),
+		api.ParseExperimentID, state.Timeouts.Read, experimentTimeouts.read)
+	defer cancel()
+	if !ok {
+		return
+	}
+	x, err := c.GetExperiment(ctx, id)
+	if removeIfGone(ctx, resp, "experiment", err, api.Deref(x.Properties).ProvisioningState) {
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, actionRead, kindExperiment, id.String(), err)
+		return
+	}
+	state.flatten(id, x)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update records new timeouts: every other argument replaces the experiment, and the API has no update.
+func (r *experimentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan experimentResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// Delete deletes the experiment, and with it every job in it (the service stops running ones).
+func (r *experimentResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state experimentResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel, c, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindExperiment, state.ID.ValueString(),
+		api.ParseExperimentID, state.Timeouts.Delete, experimentTimeouts.delete)
+	defer cancel()
+	if !ok {
+		return
+	}
+	deleteAndWait(ctx, &resp.Diagnostics, kindExperiment, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
+		return c.BeginDeleteExperiment(ctx, id)
+	})
+}
+
+// ImportState accepts the experiment's ARM ID (fixed segments in any casing); Read fills in the rest.
+func (r *experimentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := api.ParseExperimentID(req.ID)
+	if err == nil {
+		err = api.ValidateName(id.Name)
+	}
+	if err != nil {
+		addInvalidImportIDError(&resp.Diagnostics, kindExperiment, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("workspace_id"), id.WorkspaceID().String())...)
+}
+
+// createRecovery is how an experiment whose create did not finish is recorded (see recoverFailedCreate).
+func (r *experimentResource) createRecovery(c *client.Client, id api.ExperimentID, plan *experimentResourceModel) createRecovery {
+	return createRecovery{
+		kind: kindExperiment, id: id.String(), model: plan,
+		read: func(ctx context.Context) (diag.Diagnostics, error) {
+			x, err := c.GetExperiment(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			plan.flatten(id, x)
+			return nil, nil
+		},
+		recordIDOnly: func(context.Context) diag.Diagnostics {
+			plan.ID = types.StringValue(id.String())
+			plan.CreationTime, plan.ProvisioningState = types.StringNull(), types.StringNull()
+			return nil
+		},
+	}
+}
+
+// experimentProvisioningState reads the provisioning state of an experiment, for checkCreatable.
+func experimentProvisioningState(c *client.Client, id api.ExperimentID) func(context.Context) (*string, error) {
+	return func(ctx context.Context) (*string, error) {
+		x, err := c.GetExperiment(ctx, id)
+		return api.Deref(x.Properties).ProvisioningState, err
+	}
+}

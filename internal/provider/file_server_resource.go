@@ -1,0 +1,212 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
+)
+
+var (
+	_ resource.Resource                = &fileServerResource{}
+	_ resource.ResourceWithConfigure   = &fileServerResource{}
+	_ resource.ResourceWithImportState = &fileServerResource{}
+	_ resource.ResourceWithModifyPlan  = &fileServerResource{}
+)
+
+func newFileServerResource() resource.Resource {
+	return &fileServerResource{}
+}
+
+// fileServerResource manages a Batch AI file server. The API has no update: every argument replaces it, and
+// Update only records what calls no API (timeouts, and secrets adopted after an import). The schema is in
+// file_server_schema.go, the models in file_server_models.go, the conversions in file_server_expand.go and
+// file_server_flatten.go; the administrator account's secrets are handled as the cluster's
+// (cluster_secrets.go).
+type fileServerResource struct {
+	resourceBase
+}
+
+func (r *fileServerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_file_server"
+}
+
+func (r *fileServerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	resp.Schema = fileServerResourceSchema(ctx)
+}
+
+func (r *fileServerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan, config fileServerResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	// Write-only secrets are only in the configuration.
+	resp.Diagnostics.Append(req.Config.Get(ctx, &config)...)
+	c, ok := r.client(&resp.Diagnostics)
+	if !ok {
+		return
+	}
+	ws, err := api.ParseWorkspaceID(plan.WorkspaceID.ValueString())
+	if err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Invalid Workspace ID", err.Error())
+		return
+	}
+	id := api.FileServerID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name,
+		Name: plan.Name.ValueString()}
+	ctx = r.logContext(ctx, id.String())
+	timeout, diags := plan.Timeouts.Create(ctx, fileServerTimeouts.create)
+	resp.Diagnostics.Append(diags...)
+	body, diags := expandFileServerCreateParameters(ctx, plan, config)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	// PUT is create-or-update: without this check apply would adopt (and later delete) a file server that
+	// Terraform does not manage.
+	if !checkCreatable(ctx, c,
+		func(a action, err error) { addAPIError(&resp.Diagnostics, a, kindFileServer, id.String(), err) },
+		func() { addAlreadyExistsError(&resp.Diagnostics, kindFileServer, id.String(), "batchai_file_server") },
+		fileServerProvisioningState(c, id)) {
+		return
+	}
+	poller, err := c.BeginCreateFileServer(ctx, id, body)
+	if err != nil {
+		if putMayHaveLanded(ctx, err) {
+			recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
+			return
+		}
+		addAPIError(&resp.Diagnostics, actionCreate, kindFileServer, id.String(), err)
+		return
+	}
+	// From here on the file server exists: every failure path records it in state. Creation takes minutes,
+	// and the service sends no Retry-After: the poller paces itself at the provider's poll_interval.
+	tflog.Debug(ctx, "file server create accepted; waiting for it to finish (this takes minutes)")
+	fs, err := poller.Wait(ctx)
+	if err == nil && strings.EqualFold(api.Deref(api.Deref(fs.Properties).ProvisioningState), api.ProvisioningStateFailed) {
+		err = errors.New("the file server's provisioning_state is failed")
+	}
+	if err != nil {
+		recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
+		return
+	}
+	resp.Diagnostics.Append(plan.setFromAPI(ctx, id, fs)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *fileServerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state fileServerResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel, c, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindFileServer, state.ID.ValueString(),
+		api.ParseFileServerID, state.Timeouts.Read, fileServerTimeouts.read)
+	defer cancel()
+	if !ok {
+		return
+	}
+	fs, err := c.GetFileServer(ctx, id)
+	if removeIfGone(ctx, resp, "file server", err, api.Deref(fs.Properties).ProvisioningState) {
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, actionRead, kindFileServer, id.String(), err)
+		return
+	}
+	resp.Diagnostics.Append(state.setFromAPI(ctx, id, fs)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+// Update records what calls no API: new timeouts, or the configured secrets of an imported file server
+// (adopted in place, see requiresReplaceUnlessAdopting). Every other change replaces the file server.
+func (r *fileServerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan fileServerResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	resp.Diagnostics.Append(clearSecretsUnknown(ctx, resp.Private)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+func (r *fileServerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state fileServerResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel, c, id, ok := scopeOperation(ctx, &r.resourceBase, &resp.Diagnostics, kindFileServer, state.ID.ValueString(),
+		api.ParseFileServerID, state.Timeouts.Delete, fileServerTimeouts.delete)
+	defer cancel()
+	if !ok {
+		return
+	}
+	deleteAndWait(ctx, &resp.Diagnostics, kindFileServer, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
+		return c.BeginDeleteFileServer(ctx, id)
+	})
+}
+
+// ImportState accepts the file server's ARM ID (fixed segments in any casing, so the service's own
+// "fileservers" too); Read fills in the rest. The secrets cannot be imported: the configuration's are adopted.
+func (r *fileServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := api.ParseFileServerID(req.ID)
+	if err == nil {
+		err = api.ValidateName(id.Name)
+	}
+	if err != nil {
+		addInvalidImportIDError(&resp.Diagnostics, kindFileServer, err)
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("workspace_id"), id.WorkspaceID().String())...)
+	resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
+}
+
+// ModifyPlan requires, in the plan of a create (or of the create half of a replacement), a password or an SSH
+// key: the service refuses an account with neither. Validation cannot: the configuration of an imported file
+// server may rightly have none (Azure never returns them).
+func (r *fileServerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || !req.State.Raw.IsNull() {
+		return // destroy, or an update (which only records what calls no API)
+	}
+	var m fileServerResourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if ua := objectAs[clusterUserAccountResourceModel](ctx, m.UserAccount, &resp.Diagnostics); ua != nil {
+		requireOneOf(&resp.Diagnostics, path.Root("user_account"), false, "argument",
+			named{"admin_user_ssh_public_key", ua.AdminUserSSHPublicKey}, named{"admin_user_ssh_public_key_wo", ua.AdminUserSSHPublicKeyWO},
+			named{"admin_user_password", ua.AdminUserPassword}, named{"admin_user_password_wo", ua.AdminUserPasswordWO})
+	}
+}
+
+// createRecovery is how a file server whose create did not finish is recorded (see recoverFailedCreate):
+// a failed file server stays in Azure, so it goes to state, tainted.
+func (r *fileServerResource) createRecovery(c *client.Client, id api.FileServerID, plan *fileServerResourceModel) createRecovery {
+	return createRecovery{
+		kind: kindFileServer, id: id.String(), model: plan,
+		read: func(ctx context.Context) (diag.Diagnostics, error) {
+			fs, err := c.GetFileServer(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			return plan.setFromAPI(ctx, id, fs), nil
+		},
+		recordIDOnly: func(context.Context) diag.Diagnostics {
+			plan.nullUnknowns(id)
+			return nil
+		},
+	}
+}
+
+// fileServerProvisioningState reads the provisioning state of a file server, for checkCreatable.
+func fileServerProvisioningState(c *client.Client, id api.FileServerID) func(context.Context) (*string, error) {
+	return func(ctx context.Context) (*string, error) {
+		fs, err := c.GetFileServer(ctx, id)
+		return api.Deref(fs.Properties).ProvisioningState, err
+	}
+}
