@@ -167,6 +167,9 @@ func (p *batchaiProvider) ListResources(context.Context) []func() list.ListResou
 	return []func() list.ListResource{
 		newWorkspaceListResource,
 		newClusterListResource,
+		newFileServerListResource,
+		newExperimentListResource,
+		newJobListResource,
 	}
 }
 
