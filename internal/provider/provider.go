@@ -178,6 +178,7 @@ func (p *batchaiProvider) ListResources(context.Context) []func() list.ListResou
 func (p *batchaiProvider) Actions(context.Context) []func() fwaction.Action {
 	return []func() fwaction.Action{
 		newClusterResizeAction,
+		newJobTerminateAction,
 	}
 }
 
