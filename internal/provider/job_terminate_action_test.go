@@ -22,7 +22,7 @@ func TestAccJobTerminateAction_invoke(t *testing.T) {
 	testAccSkipUnlessCLISupports(t, cliFeatureActions)
 	t.Parallel()
 	inst := testAccEmulatorInstance(t, func(c *emulator.Config) {
-		c.JobDuration = time.Hour                  // it runs until terminated
+		c.JobDuration = time.Hour                 // it runs until terminated
 		c.OperationDelay = 800 * time.Millisecond // the termination takes several polls
 	})
 	info := inst.Info
