@@ -25,8 +25,8 @@ func TestAccJobResourcesListResources(t *testing.T) {
 	c := testAccClient(t, info)
 	ctx := testAccContext(t)
 	empty := api.ExperimentID{SubscriptionID: exp.SubscriptionID, ResourceGroup: exp.ResourceGroup, Workspace: exp.Workspace, Name: "empty"}
-	testAccSecondResourceGroup(t, info, "rg-two")
-	ws2 := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: "rg-two", Name: "ws2"}
+	testAccSecondResourceGroup(t, info, "rg-other")
+	ws2 := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: "rg-other", Name: "ws2"}
 	testAccSeedWorkspace(t, info, ws2, "eastus")
 	elsewhere := api.ExperimentID{SubscriptionID: ws2.SubscriptionID, ResourceGroup: ws2.ResourceGroup, Workspace: ws2.Name, Name: "exp2"}
 	for _, x := range []api.ExperimentID{empty, elsewhere} {
@@ -71,7 +71,7 @@ list "batchai_file_server" "all" {
 list "batchai_file_server" "rg_two" {
   provider = batchai
   config {
-    resource_group_name = "rg-two"
+    resource_group_name = "rg-other"
   }
 }
 
@@ -120,7 +120,7 @@ list "batchai_job" "empty_experiment" {
 					querycheck.ExpectLength("batchai_experiment.all", 3),
 					querycheck.ExpectIdentity("batchai_experiment.all", experimentIdentity(elsewhere)),
 					querycheck.ExpectResourceDisplayName("batchai_experiment.all", queryfilter.ByResourceIdentity(experimentIdentity(elsewhere)),
-						knownvalue.StringExact("exp2 in rg-two/ws2")),
+						knownvalue.StringExact("exp2 in rg-other/ws2")),
 					querycheck.ExpectLength("batchai_experiment.ws", 2),
 					querycheck.ExpectIdentity("batchai_experiment.ws", experimentIdentity(empty)),
 					querycheck.ExpectLength("batchai_job.all", 2),
