@@ -4,13 +4,10 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 )
@@ -25,15 +22,8 @@ func newClusterListResource() list.ListResource {
 }
 
 // clusterListResource lists the clusters of a subscription, a resource group or a workspace (list_base.go).
-// The service lists clusters per workspace only, so a wider scope lists its workspaces first.
 type clusterListResource struct {
 	listResourceBase
-}
-
-// clusterListModel is the configuration of the batchai_cluster list resource.
-type clusterListModel struct {
-	listScopeModel
-	WorkspaceName types.String `tfsdk:"workspace_name"`
 }
 
 func (r *clusterListResource) Metadata(ctx context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -41,13 +31,7 @@ func (r *clusterListResource) Metadata(ctx context.Context, req resource.Metadat
 }
 
 func (r *clusterListResource) ListResourceConfigSchema(_ context.Context, _ list.ListResourceSchemaRequest, resp *list.ListResourceSchemaResponse) {
-	attrs := listScopeAttributes("clusters")
-	attrs["workspace_name"] = listschema.StringAttribute{
-		Optional:            true,
-		MarkdownDescription: "Only list the clusters of this workspace. Requires `resource_group_name`.",
-		Validators: append(batchAINameValidators(),
-			stringvalidator.AlsoRequires(path.MatchRoot("resource_group_name"))),
-	}
+	attrs := listWorkspaceScopeAttributes("clusters")
 	resp.Schema = listschema.Schema{
 		MarkdownDescription: "Lists the Batch AI clusters of a subscription (the provider's by default), a resource " +
 			"group or a workspace, whoever created them: `terraform query` shows them, and `terraform query " +
@@ -62,30 +46,17 @@ func (r *clusterListResource) ListResourceConfigSchema(_ context.Context, _ list
 }
 
 func (r *clusterListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	cfg, c, ok := listConfig[clusterListModel](ctx, req, &r.listResourceBase, stream)
+	cfg, c, ok := listConfig[listWorkspaceScopeModel](ctx, req, &r.listResourceBase, stream)
 	if !ok {
 		return
 	}
 	ctx = r.logContext(ctx, "")
 	stream.Results = func(push func(list.ListResult) bool) {
 		out := &listStream{push: push, limit: req.Limit}
-		var workspaces []api.WorkspaceID
-		if name := cfg.WorkspaceName.ValueString(); name != "" {
-			workspaces = []api.WorkspaceID{{SubscriptionID: cfg.subscription(c), ResourceGroup: cfg.ResourceGroupName.ValueString(), Name: name}}
-		} else {
-			all, err := cfg.listWorkspaces(ctx, c)
-			if err != nil {
-				out.failAPI(kindWorkspace+"s", cfg.scopeID(c), err)
-				return
-			}
-			for _, ws := range all {
-				id, err := api.ParseWorkspaceID(api.Deref(ws.ID))
-				if err != nil {
-					out.failAPI(kindWorkspace+"s", cfg.scopeID(c), err)
-					return
-				}
-				workspaces = append(workspaces, id)
-			}
+		workspaces, err := cfg.workspaceIDs(ctx, c)
+		if err != nil {
+			out.failAPI(kindWorkspace+"s", cfg.scopeID(c), err)
+			return
 		}
 		for _, ws := range workspaces {
 			clusters, err := c.ListClusters(ctx, ws)
@@ -93,14 +64,10 @@ func (r *clusterListResource) List(ctx context.Context, req list.ListRequest, st
 				out.failAPI(kindCluster+"s", ws.String(), err)
 				return
 			}
-			sortByID(clusters, func(cl api.Cluster) *string { return cl.ID })
-			for _, cl := range clusters {
-				if isDeleting(api.Deref(cl.Properties).ProvisioningState) {
-					continue // as good as gone (resource_base.go): an import would find nothing
-				}
-				if !out.send(clusterListResult(ctx, req, ws, cl)) {
-					return
-				}
+			if !sendListed(out, clusters, func(cl api.Cluster) *string { return cl.ID },
+				func(cl api.Cluster) *string { return api.Deref(cl.Properties).ProvisioningState },
+				func(cl api.Cluster) list.ListResult { return clusterListResult(ctx, req, ws, cl) }) {
+				return
 			}
 		}
 	}

@@ -49,10 +49,12 @@ var (
 	// actionResize is the batchai_cluster_resize action's PATCH, and actionWaitResize its wait.
 	actionResize     = action{"Error Resizing %s", "resizing %s (%s)"}
 	actionWaitResize = action{"Error Waiting for %s Resize", "waiting for the resize of %s (%s)"}
-	// actionRun is a job that ran and failed; actionTerminate the termination destroy starts.
-	actionRun       = action{"Error Running %s", "running %s (%s)"}
-	actionTerminate = action{"Error Terminating %s", "terminating %s (%s)"}
-	actionDownload  = action{"Error Downloading %s", "downloading %s (%s)"}
+	// actionRun is a job that ran and failed; actionTerminate the termination destroy (or the
+	// batchai_job_terminate action) starts, and actionWaitTerminate the action's wait for it.
+	actionRun           = action{"Error Running %s", "running %s (%s)"}
+	actionTerminate     = action{"Error Terminating %s", "terminating %s (%s)"}
+	actionWaitTerminate = action{"Error Waiting for %s Termination", "waiting for the termination of %s (%s)"}
+	actionDownload      = action{"Error Downloading %s", "downloading %s (%s)"}
 )
 
 // addAPIError reports a failed call: the summary names the action and kind, the detail follows the AWS

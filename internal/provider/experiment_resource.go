@@ -16,6 +16,7 @@ var (
 	_ resource.Resource                = &experimentResource{}
 	_ resource.ResourceWithConfigure   = &experimentResource{}
 	_ resource.ResourceWithImportState = &experimentResource{}
+	_ resource.ResourceWithIdentity    = &experimentResource{}
 )
 
 func newExperimentResource() resource.Resource {
@@ -36,6 +37,10 @@ func (r *experimentResource) Schema(ctx context.Context, _ resource.SchemaReques
 	resp.Schema = experimentResourceSchema(ctx)
 }
 
+func (r *experimentResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = experimentIdentitySchema()
+}
+
 func (r *experimentResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan experimentResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -51,6 +56,7 @@ func (r *experimentResource) Create(ctx context.Context, req resource.CreateRequ
 	id := api.ExperimentID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name,
 		Name: plan.Name.ValueString()}
 	ctx = r.logContext(ctx, id.String())
+	setIdentity(ctx, resp.Identity, newExperimentIdentity(id), &resp.Diagnostics)
 	timeout, diags := plan.Timeouts.Create(ctx, experimentTimeouts.create)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
@@ -95,6 +101,8 @@ func (r *experimentResource) Read(ctx context.Context, req resource.ReadRequest,
 	if !ok {
 		return
 	}
+	// First, so that a Read that removes the experiment has it too (identity.go).
+	setIdentity(ctx, resp.Identity, newExperimentIdentity(id), &resp.Diagnostics)
 	x, err := c.GetExperiment(ctx, id)
 	if removeIfGone(ctx, resp, "experiment", err, api.Deref(x.Properties).ProvisioningState) {
 		return
@@ -114,6 +122,9 @@ func (r *experimentResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if id, err := api.ParseExperimentID(plan.ID.ValueString()); err == nil {
+		setIdentity(ctx, resp.Identity, newExperimentIdentity(id), &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -132,9 +143,14 @@ func (r *experimentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	})
 }
 
-// ImportState accepts the experiment's ARM ID (fixed segments in any casing); Read fills in the rest.
+// ImportState accepts the experiment's ARM ID (fixed segments in any casing), or its identity; Read fills in the
+// rest.
 func (r *experimentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := api.ParseExperimentID(req.ID)
+	raw := importedID(ctx, req, kindExperiment, &resp.Diagnostics, experimentIDFromIdentity(r.providerSubscription()))
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := api.ParseExperimentID(raw)
 	if err == nil {
 		err = api.ValidateName(id.Name)
 	}
@@ -145,6 +161,7 @@ func (r *experimentResource) ImportState(ctx context.Context, req resource.Impor
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("workspace_id"), id.WorkspaceID().String())...)
+	setIdentity(ctx, resp.Identity, newExperimentIdentity(id), &resp.Diagnostics)
 }
 
 // createRecovery is how an experiment whose create did not finish is recorded (see recoverFailedCreate).

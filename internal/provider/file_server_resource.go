@@ -19,6 +19,7 @@ var (
 	_ resource.ResourceWithConfigure   = &fileServerResource{}
 	_ resource.ResourceWithImportState = &fileServerResource{}
 	_ resource.ResourceWithModifyPlan  = &fileServerResource{}
+	_ resource.ResourceWithIdentity    = &fileServerResource{}
 )
 
 func newFileServerResource() resource.Resource {
@@ -42,6 +43,10 @@ func (r *fileServerResource) Schema(ctx context.Context, _ resource.SchemaReques
 	resp.Schema = fileServerResourceSchema(ctx)
 }
 
+func (r *fileServerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = fileServerIdentitySchema()
+}
+
 func (r *fileServerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, config fileServerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -59,6 +64,7 @@ func (r *fileServerResource) Create(ctx context.Context, req resource.CreateRequ
 	id := api.FileServerID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name,
 		Name: plan.Name.ValueString()}
 	ctx = r.logContext(ctx, id.String())
+	setIdentity(ctx, resp.Identity, newFileServerIdentity(id), &resp.Diagnostics)
 	timeout, diags := plan.Timeouts.Create(ctx, fileServerTimeouts.create)
 	resp.Diagnostics.Append(diags...)
 	body, diags := expandFileServerCreateParameters(ctx, plan, config)
@@ -110,6 +116,8 @@ func (r *fileServerResource) Read(ctx context.Context, req resource.ReadRequest,
 	if !ok {
 		return
 	}
+	// First, so that a Read that removes the file server has it too (identity.go).
+	setIdentity(ctx, resp.Identity, newFileServerIdentity(id), &resp.Diagnostics)
 	fs, err := c.GetFileServer(ctx, id)
 	if removeIfGone(ctx, resp, "file server", err, api.Deref(fs.Properties).ProvisioningState) {
 		return
@@ -130,6 +138,9 @@ func (r *fileServerResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if id, err := api.ParseFileServerID(plan.ID.ValueString()); err == nil {
+		setIdentity(ctx, resp.Identity, newFileServerIdentity(id), &resp.Diagnostics)
+	}
 	resp.Diagnostics.Append(clearSecretsUnknown(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -149,9 +160,14 @@ func (r *fileServerResource) Delete(ctx context.Context, req resource.DeleteRequ
 }
 
 // ImportState accepts the file server's ARM ID (fixed segments in any casing, so the service's own
-// "fileservers" too); Read fills in the rest. The secrets cannot be imported: the configuration's are adopted.
+// "fileservers" too), or its identity; Read fills in the rest. The secrets cannot be imported: the
+// configuration's are adopted.
 func (r *fileServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := api.ParseFileServerID(req.ID)
+	raw := importedID(ctx, req, kindFileServer, &resp.Diagnostics, fileServerIDFromIdentity(r.providerSubscription()))
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := api.ParseFileServerID(raw)
 	if err == nil {
 		err = api.ValidateName(id.Name)
 	}
@@ -162,6 +178,7 @@ func (r *fileServerResource) ImportState(ctx context.Context, req resource.Impor
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("workspace_id"), id.WorkspaceID().String())...)
+	setIdentity(ctx, resp.Identity, newFileServerIdentity(id), &resp.Diagnostics)
 	resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 }
 

@@ -22,6 +22,7 @@ var (
 	_ resource.ResourceWithImportState    = &jobResource{}
 	_ resource.ResourceWithModifyPlan     = &jobResource{}
 	_ resource.ResourceWithValidateConfig = &jobResource{}
+	_ resource.ResourceWithIdentity       = &jobResource{}
 )
 
 func newJobResource() resource.Resource {
@@ -45,6 +46,10 @@ func (r *jobResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp
 	resp.Schema = jobResourceSchema(ctx)
 }
 
+func (r *jobResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = jobIdentitySchema()
+}
+
 func (r *jobResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	var plan, config jobResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -62,6 +67,7 @@ func (r *jobResource) Create(ctx context.Context, req resource.CreateRequest, re
 	id := api.JobID{SubscriptionID: x.SubscriptionID, ResourceGroup: x.ResourceGroup, Workspace: x.Workspace,
 		Experiment: x.Name, Name: plan.Name.ValueString()}
 	ctx = r.logContext(ctx, id.String())
+	setIdentity(ctx, resp.Identity, newJobIdentity(id), &resp.Diagnostics)
 	timeout, diags := plan.Timeouts.Create(ctx, jobTimeouts.create)
 	resp.Diagnostics.Append(diags...)
 	body, diags := expandJobCreateParameters(ctx, plan, config)
@@ -121,6 +127,8 @@ func (r *jobResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	if !ok {
 		return
 	}
+	// First, so that a Read that removes the job has it too (identity.go).
+	setIdentity(ctx, resp.Identity, newJobIdentity(id), &resp.Diagnostics)
 	j, err := c.GetJob(ctx, id)
 	if removeIfGone(ctx, resp, "job", err, api.Deref(j.Properties).ProvisioningState) {
 		return
@@ -141,6 +149,9 @@ func (r *jobResource) Update(ctx context.Context, req resource.UpdateRequest, re
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
+	}
+	if id, err := api.ParseJobID(plan.ID.ValueString()); err == nil {
+		setIdentity(ctx, resp.Identity, newJobIdentity(id), &resp.Diagnostics)
 	}
 	resp.Diagnostics.Append(clearSecretsUnknown(ctx, resp.Private)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -165,10 +176,14 @@ func (r *jobResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 	})
 }
 
-// ImportState accepts the job's ARM ID (fixed segments in any casing); Read fills in the rest. The secrets
+// ImportState accepts the job's ARM ID (fixed segments in any casing), or its identity; Read fills in the rest. The secrets
 // cannot be imported: the configuration's are adopted in place (a replacement would run the job again).
 func (r *jobResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := api.ParseJobID(req.ID)
+	raw := importedID(ctx, req, kindJob, &resp.Diagnostics, jobIDFromIdentity(r.providerSubscription()))
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id, err := api.ParseJobID(raw)
 	if err == nil {
 		err = api.ValidateName(id.Name)
 	}
@@ -179,6 +194,7 @@ func (r *jobResource) ImportState(ctx context.Context, req resource.ImportStateR
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("experiment_id"), id.ExperimentID().String())...)
+	setIdentity(ctx, resp.Identity, newJobIdentity(id), &resp.Diagnostics)
 	resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 }
 

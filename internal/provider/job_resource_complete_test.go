@@ -254,28 +254,7 @@ func TestAccJobResource_importAdoptsSecrets(t *testing.T) {
 	info := inst.Info
 	job := testAccFinishedJob(t, info)
 	// A second job, with secrets, next to the first one's.
-	c := testAccClient(t, info)
-	id := testAccJobID(info, "secretive")
-	p, err := c.BeginCreateJob(testAccContext(t), id, api.JobCreateParameters{Properties: &api.JobBaseProperties{
-		Cluster: &api.ResourceID{ID: api.Ptr(testAccClusterID(info, "c1").String())}, NodeCount: api.Ptr(int32(1)),
-		StdOutErrPathPrefix:   api.Ptr("$AZ_BATCHAI_MOUNT_ROOT/afs"),
-		CustomToolkitSettings: &api.CustomToolkitSettings{CommandLine: api.Ptr("echo $API_TOKEN")},
-		Secrets:               []api.EnvironmentVariableWithSecretValue{{Name: api.Ptr("API_TOKEN"), Value: api.Ptr(sentinelJobSecret)}},
-		ContainerSettings: &api.ContainerSettings{ImageSourceRegistry: &api.ImageSourceRegistry{
-			Image: api.Ptr("myregistry.azurecr.io/train:1"), ServerURL: api.Ptr("myregistry.azurecr.io"),
-			Credentials: &api.PrivateRegistryCredentials{Username: api.Ptr("puller"), Password: api.Ptr(sentinelRegistryPW)},
-		}},
-		MountVolumes: &api.MountVolumes{AzureFileShares: []api.AzureFileShareReference{{
-			AccountName: api.Ptr("acct"), AzureFileURL: api.Ptr("https://acct.file.core.windows.net/share"),
-			RelativeMountPath: api.Ptr("afs"), Credentials: &api.AzureStorageCredentialsInfo{AccountKey: api.Ptr(sentinelJobAFSKey)},
-		}}},
-	}})
-	if err == nil {
-		_, err = p.Wait(testAccContext(t))
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := testAccSeedSecretiveJob(t, info)
 	config := testAccProviderConfig(info) + fmt.Sprintf(`
 resource "batchai_job" "test" {
   name                    = "secretive"

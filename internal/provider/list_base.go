@@ -94,6 +94,62 @@ func (m listScopeModel) listWorkspaces(ctx context.Context, c *client.Client) ([
 	return all, err
 }
 
+// listWorkspaceScopeModel is the scope of a list resource whose resources live in workspaces: a subscription, a
+// resource group, or one workspace.
+type listWorkspaceScopeModel struct {
+	listScopeModel
+	WorkspaceName types.String `tfsdk:"workspace_name"`
+}
+
+// listWorkspaceScopeAttributes are the attributes of listWorkspaceScopeModel, for a list resource's schema.
+// what names the resources listed ("clusters").
+func listWorkspaceScopeAttributes(what string) map[string]listschema.Attribute {
+	attrs := listScopeAttributes(what)
+	attrs["workspace_name"] = listschema.StringAttribute{
+		Optional:            true,
+		MarkdownDescription: "Only list the " + what + " of this workspace. Requires `resource_group_name`.",
+		Validators: append(batchAINameValidators(),
+			stringvalidator.AlsoRequires(path.MatchRoot("resource_group_name"))),
+	}
+	return attrs
+}
+
+// workspaceIDs are the workspaces the list covers: the one named, or every workspace of the scope (the service
+// lists a workspace's resources per workspace only), in a stable order.
+func (m listWorkspaceScopeModel) workspaceIDs(ctx context.Context, c *client.Client) ([]api.WorkspaceID, error) {
+	if name := m.WorkspaceName.ValueString(); name != "" {
+		return []api.WorkspaceID{{SubscriptionID: m.subscription(c), ResourceGroup: m.ResourceGroupName.ValueString(), Name: name}}, nil
+	}
+	all, err := m.listWorkspaces(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]api.WorkspaceID, 0, len(all))
+	for _, ws := range all {
+		id, err := api.ParseWorkspaceID(api.Deref(ws.ID))
+		if err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// sendListed sends the result of each item in ARM ID order, leaving out those being deleted (as good as gone,
+// see resource_base.go: an import would find nothing), and reports whether the list should go on.
+func sendListed[T any](out *listStream, items []T, id, provisioningState func(T) *string, result func(T) list.ListResult) bool {
+	sortByID(items, id)
+	for _, item := range items {
+		if isDeleting(provisioningState(item)) {
+			continue
+		}
+		if !out.send(result(item)) {
+			return false
+		}
+	}
+	return true
+}
+
 // sortByID sorts items by their ARM IDs, without regard to case, so that results and the names of the
 // resources Terraform generates for them (list_0, list_1, ...) do not depend on the service's order.
 func sortByID[T any](items []T, id func(T) *string) {

@@ -167,6 +167,9 @@ func (p *batchaiProvider) ListResources(context.Context) []func() list.ListResou
 	return []func() list.ListResource{
 		newWorkspaceListResource,
 		newClusterListResource,
+		newFileServerListResource,
+		newExperimentListResource,
+		newJobListResource,
 	}
 }
 
@@ -175,6 +178,7 @@ func (p *batchaiProvider) ListResources(context.Context) []func() list.ListResou
 func (p *batchaiProvider) Actions(context.Context) []func() fwaction.Action {
 	return []func() fwaction.Action{
 		newClusterResizeAction,
+		newJobTerminateAction,
 	}
 }
 
