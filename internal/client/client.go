@@ -228,3 +228,16 @@ func listAll[T any](ctx context.Context, c *Client, method, path string) ([]T, e
 	}
 	return all, nil
 }
+
+// beginDelete sends the DELETE of a long-running deletion. A DELETE is idempotent (a resource being deleted
+// answers with its running operation, one already gone 204), so when the answer is lost after azcore's
+// retries (a dropped answer followed by refused retries), it is simply sent again.
+func beginDelete(ctx context.Context, c *Client, path string) (*Poller[struct{}], error) {
+	var p *Poller[struct{}]
+	err := surviveLostAnswer(ctx, func() error {
+		var err error
+		p, err = begin[struct{}](ctx, c, http.MethodDelete, path, nil, http.StatusOK, http.StatusAccepted, http.StatusNoContent)
+		return err
+	}, nil)
+	return p, err
+}

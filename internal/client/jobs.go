@@ -24,7 +24,7 @@ func (c *Client) GetJob(ctx context.Context, id api.JobID) (api.Job, error) {
 
 // BeginDeleteJob deletes a job (a running job stops); 204 (already gone) counts as success.
 func (c *Client) BeginDeleteJob(ctx context.Context, id api.JobID) (*Poller[struct{}], error) {
-	return begin[struct{}](ctx, c, http.MethodDelete, escapePath(id.String()), nil, http.StatusOK, http.StatusAccepted, http.StatusNoContent)
+	return beginDelete(ctx, c, escapePath(id.String()))
 }
 
 // BeginTerminateJob stops a job (POST terminate): the job is "terminating", then "failed". A job that has

@@ -10,8 +10,8 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 )
 
-// The job POSTs lose their answers too: terminate (idempotent) is sent again, listOutputFiles and
-// listRemoteLoginInformation (reads) are asked again.
+// The job POSTs and the DELETEs lose their answers too: terminate and DELETE (idempotent) are sent again,
+// listOutputFiles and listRemoteLoginInformation (reads) are asked again.
 
 // lostAnswerJob is lostAnswerClient (two retries) with an experiment and a job that runs for an hour on c1.
 func lostAnswerJob(t *testing.T) (*client.Client, *emulatortest.Instance, api.JobID) {
@@ -107,5 +107,27 @@ func TestJobRemoteLoginSurvivesLostAnswers(t *testing.T) {
 	}
 	if n := inst.Emulator.RequestCount("POST", "/jobs/long/listRemoteLoginInformation"); n != 2 {
 		t.Errorf("%d POSTs, want 2", n)
+	}
+}
+
+// TestDeleteSurvivesALostAnswer: the cluster DELETE was processed, its answer dropped and azcore's two retries
+// refused (503): the DELETE is sent again (the deleting cluster answers with its operation), and the deletion
+// is waited for to the end.
+func TestDeleteSurvivesALostAnswer(t *testing.T) {
+	c, inst, id := lostAnswerClient(t)
+	inst.Emulator.InjectFault(emulator.Fault{Method: "DELETE", PathContains: "/clusters/c1", Kind: emulator.FaultDrop})
+	inst.Emulator.InjectFault(emulator.Fault{Method: "DELETE", PathContains: "/clusters/c1", Status: 503, RetryAfter: time.Millisecond, Times: 2})
+	p, err := c.BeginDeleteCluster(t.Context(), id)
+	if err != nil {
+		t.Fatalf("delete after a dropped answer and two refused retries: %v", err)
+	}
+	if _, err := p.Wait(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.GetCluster(t.Context(), id); !client.IsNotFound(err) {
+		t.Errorf("after the delete: %v, want a 404", err)
+	}
+	if n := inst.Emulator.RequestCount("DELETE", "/clusters/c1"); n != 4 {
+		t.Errorf("%d DELETEs, want 4 (the dropped one, two refused retries, the one sent again)", n)
 	}
 }
