@@ -13,12 +13,12 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
 )
 
-// The one check of every fault test: what ARM holds equals what the state holds. An orphan is a workspace or
-// cluster in Azure that no state tracks (nobody will ever delete it); a lost resource is one the state tracks
+// The one check of every fault test: what ARM holds equals what the state holds. An orphan is a workspace,
+// cluster, file server, experiment or job in Azure that no state tracks (nobody will ever delete it); a lost resource is one the state tracks
 // that Azure does not have. Resources being deleted are as good as gone (Read drops them too) and count as
 // absent.
 
-// armDiff lists the emulator's workspaces and clusters (with the test's own client: list calls see a write at
+// armDiff lists the emulator's workspaces and everything in them (with the test's own client: list calls see a write at
 // once, whatever the consistency lag) and compares their IDs, case-insensitively, with stateIDs.
 func armDiff(t *testing.T, info emulator.Info, stateIDs []string) (orphans, lost []string) {
 	t.Helper()
@@ -47,6 +47,38 @@ func armDiff(t *testing.T, info emulator.Info, stateIDs []string) (orphans, lost
 				inARM = append(inARM, api.Deref(cl.ID))
 			}
 		}
+		fileServers, err := c.ListFileServers(ctx, id)
+		if err != nil {
+			t.Fatalf("listing the file servers of %s: %v", id, err)
+		}
+		for _, fs := range fileServers {
+			if !isDeleting(api.Deref(fs.Properties).ProvisioningState) {
+				inARM = append(inARM, api.Deref(fs.ID))
+			}
+		}
+		experiments, err := c.ListExperiments(ctx, id)
+		if err != nil {
+			t.Fatalf("listing the experiments of %s: %v", id, err)
+		}
+		for _, x := range experiments {
+			if isDeleting(api.Deref(x.Properties).ProvisioningState) {
+				continue
+			}
+			inARM = append(inARM, api.Deref(x.ID))
+			xid, err := api.ParseExperimentID(api.Deref(x.ID))
+			if err != nil {
+				t.Fatal(err)
+			}
+			jobs, err := c.ListJobs(ctx, xid)
+			if err != nil {
+				t.Fatalf("listing the jobs of %s: %v", xid, err)
+			}
+			for _, j := range jobs {
+				if !isDeleting(api.Deref(j.Properties).ProvisioningState) {
+					inARM = append(inARM, api.Deref(j.ID))
+				}
+			}
+		}
 	}
 	norm := func(ids []string) []string {
 		out := make([]string, 0, len(ids))
@@ -68,6 +100,12 @@ func armDiff(t *testing.T, info emulator.Info, stateIDs []string) (orphans, lost
 		}
 	}
 	return orphans, lost
+}
+
+// armTrackedTypes are the resource types whose instances armDiff compares with what ARM holds.
+var armTrackedTypes = map[string]bool{
+	"batchai_workspace": true, "batchai_cluster": true, "batchai_file_server": true, "batchai_experiment": true,
+	"batchai_job": true,
 }
 
 // armStateError says what differs, or is nil.
@@ -96,21 +134,21 @@ func testAccCheckARMMatchesState(t *testing.T, info emulator.Info) resource.Test
 }
 
 // testAccCheckARMEmpty is the CheckDestroy of the fault tests: after the destroy (whose state CheckDestroy is
-// given is the one from before it), ARM holds no workspace or cluster at all.
+// given is the one from before it), ARM holds none of armTrackedTypes at all.
 func testAccCheckARMEmpty(t *testing.T, info emulator.Info) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		return armStateError(armDiff(t, info, nil))
 	}
 }
 
-// terraformStateIDs are the ids of every workspace and cluster in a terraform-plugin-testing state.
+// terraformStateIDs are the ids of every resource of armTrackedTypes in a terraform-plugin-testing state.
 func terraformStateIDs(s *terraform.State) []string {
 	var ids []string
 	if s == nil || s.RootModule() == nil {
 		return nil
 	}
 	for _, rs := range s.RootModule().Resources {
-		if (rs.Type == "batchai_workspace" || rs.Type == "batchai_cluster") && rs.Primary != nil {
+		if armTrackedTypes[rs.Type] && rs.Primary != nil {
 			ids = append(ids, rs.Primary.ID)
 		}
 	}

@@ -199,11 +199,11 @@ func (r *tfRun) state() map[string]tfStateResource {
 	return byAddr
 }
 
-// stateIDs are the ids of every workspace and cluster in the state.
+// stateIDs are the ids of every resource of armTrackedTypes in the state.
 func (r *tfRun) stateIDs() []string {
 	var ids []string
 	for _, res := range r.state() {
-		if res.Type == "batchai_workspace" || res.Type == "batchai_cluster" {
+		if armTrackedTypes[res.Type] {
 			ids = append(ids, res.ID())
 		}
 	}
