@@ -49,7 +49,7 @@ func newTFRun(t *testing.T, p *batchaiProvider) *tfRun {
 	serveErr := make(chan error, 1)
 	go func() {
 		serveErr <- tf6server.Serve(host+"/hashicorp/batchai", providerserver.NewProtocol6(p),
-			tf6server.WithDebug(ctx, reattach, closed),
+			tf6server.WithDebug(ctx, reattach, closed), tf6server.WithLoggingSink(t),
 			tf6server.WithGoPluginLogger(hclog.New(&hclog.LoggerOptions{Output: io.Discard, Level: hclog.Off})))
 	}()
 	var cfg *plugin.ReattachConfig
