@@ -19,7 +19,9 @@ func TestAccWorkspaceResource_lostAnswers(t *testing.T) {
 	inst := testAccEmulatorInstance(t)
 	info := inst.Info
 	id := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Name: "ws-lost"}
-	lose := func(method string) func() { return func() { testAccLoseAnswer(inst.Emulator, method, "/workspaces/ws-lost") } }
+	lose := func(method string) func() {
+		return func() { testAccLoseAnswer(inst.Emulator, method, "/workspaces/ws-lost") }
+	}
 	dropped := func(n int) resource.TestCheckFunc {
 		return func(*terraform.State) error {
 			if got := inst.Emulator.FaultCounts()[emulator.FaultDrop]; got != n {
