@@ -89,10 +89,13 @@ func New(o Options) (*Client, error) {
 			Cloud: cloud.Configuration{Services: map[cloud.ServiceName]cloud.ServiceConfiguration{
 				cloud.ResourceManager: {Endpoint: o.Endpoint, Audience: o.Audience},
 			}},
-			Retry:     RetryOptions(o.MaxRetries),
-			Logging:   logging,
-			Telemetry: policy.TelemetryOptions{ApplicationID: applicationID(o.UserAgent)},
-			Transport: o.Transport,
+			Retry: RetryOptions(o.MaxRetries),
+			// Every try of a call is recorded, so that a failed call can tell whether the service may have
+			// acted on it (NotProcessed).
+			PerRetryPolicies: []policy.Policy{attemptPolicy{}},
+			Logging:          logging,
+			Telemetry:        policy.TelemetryOptions{ApplicationID: applicationID(o.UserAgent)},
+			Transport:        o.Transport,
 		},
 		// Batch AI is retired: automatic RP registration could never succeed and would only add
 		// minutes of polling to a 409.
@@ -134,18 +137,20 @@ func (c *Client) SubscriptionID() string { return c.subscriptionID }
 func (c *Client) PollFrequency() time.Duration { return c.pollFrequency }
 
 // do sends one request to path (an ARM path, or an absolute URL for nextLink) and decodes a
-// successful body into out (when out is non-nil). Any status outside ok is returned as *Error.
+// successful body into out (when out is non-nil). Any status outside ok is returned as *Error. A failure
+// that no try of the request can have acted on is marked so (NotProcessed).
 func (c *Client) do(ctx context.Context, method, path string, body, out any, ok ...int) (*http.Response, error) {
+	ctx, tries := withAttemptLog(ctx)
 	req, err := c.newRequest(ctx, method, path, body)
 	if err != nil {
 		return nil, err
 	}
 	resp, err := c.pipeline.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, tries.mark(err)
 	}
 	if !runtime.HasStatusCode(resp, ok...) {
-		return nil, newError(resp)
+		return nil, tries.mark(newError(resp))
 	}
 	if out != nil && resp.StatusCode != http.StatusNoContent {
 		if err := runtime.UnmarshalAsJSON(resp, out); err != nil {
@@ -222,4 +227,17 @@ func listAll[T any](ctx context.Context, c *Client, method, path string) ([]T, e
 		path, method = next, http.MethodGet
 	}
 	return all, nil
+}
+
+// beginDelete sends the DELETE of a long-running deletion. A DELETE is idempotent (a resource being deleted
+// answers with its running operation, one already gone 204), so when the answer is lost after azcore's
+// retries (a dropped answer followed by refused retries), it is simply sent again.
+func beginDelete(ctx context.Context, c *Client, path string) (*Poller[struct{}], error) {
+	var p *Poller[struct{}]
+	err := surviveLostAnswer(ctx, func() error {
+		var err error
+		p, err = begin[struct{}](ctx, c, http.MethodDelete, path, nil, http.StatusOK, http.StatusAccepted, http.StatusNoContent)
+		return err
+	}, nil)
+	return p, err
 }

@@ -46,7 +46,7 @@ func (c *Client) UpdateCluster(ctx context.Context, id api.ClusterID, p api.Clus
 
 // BeginDeleteCluster deletes a cluster; 204 (already gone) counts as success.
 func (c *Client) BeginDeleteCluster(ctx context.Context, id api.ClusterID) (*Poller[struct{}], error) {
-	return begin[struct{}](ctx, c, http.MethodDelete, escapePath(id.String()), nil, http.StatusOK, http.StatusAccepted, http.StatusNoContent)
+	return beginDelete(ctx, c, escapePath(id.String()))
 }
 
 // ListClusters lists the clusters of a workspace, following every page.

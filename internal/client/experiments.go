@@ -22,7 +22,7 @@ func (c *Client) GetExperiment(ctx context.Context, id api.ExperimentID) (api.Ex
 
 // BeginDeleteExperiment deletes an experiment and every job in it; 204 (already gone) counts as success.
 func (c *Client) BeginDeleteExperiment(ctx context.Context, id api.ExperimentID) (*Poller[struct{}], error) {
-	return begin[struct{}](ctx, c, http.MethodDelete, escapePath(id.String()), nil, http.StatusOK, http.StatusAccepted, http.StatusNoContent)
+	return beginDelete(ctx, c, escapePath(id.String()))
 }
 
 // ListExperiments lists the experiments of a workspace, following every page.

@@ -21,7 +21,7 @@ func (c *Client) GetFileServer(ctx context.Context, id api.FileServerID) (api.Fi
 
 // BeginDeleteFileServer deletes a file server; 204 (already gone) counts as success.
 func (c *Client) BeginDeleteFileServer(ctx context.Context, id api.FileServerID) (*Poller[struct{}], error) {
-	return begin[struct{}](ctx, c, http.MethodDelete, escapePath(id.String()), nil, http.StatusOK, http.StatusAccepted, http.StatusNoContent)
+	return beginDelete(ctx, c, escapePath(id.String()))
 }
 
 // ListFileServers lists the file servers of a workspace, following every page.

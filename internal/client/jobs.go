@@ -24,13 +24,20 @@ func (c *Client) GetJob(ctx context.Context, id api.JobID) (api.Job, error) {
 
 // BeginDeleteJob deletes a job (a running job stops); 204 (already gone) counts as success.
 func (c *Client) BeginDeleteJob(ctx context.Context, id api.JobID) (*Poller[struct{}], error) {
-	return begin[struct{}](ctx, c, http.MethodDelete, escapePath(id.String()), nil, http.StatusOK, http.StatusAccepted, http.StatusNoContent)
+	return beginDelete(ctx, c, escapePath(id.String()))
 }
 
 // BeginTerminateJob stops a job (POST terminate): the job is "terminating", then "failed". A job that has
-// already ended answers 200, and the poller is done at once.
+// already ended answers 200, and the poller is done at once. Terminating is idempotent (a job already
+// terminating, or ended, is simply answered again), so a POST whose answer was lost is sent again.
 func (c *Client) BeginTerminateJob(ctx context.Context, id api.JobID) (*Poller[struct{}], error) {
-	return begin[struct{}](ctx, c, http.MethodPost, escapePath(id.String())+"/terminate", nil, http.StatusOK, http.StatusAccepted)
+	var p *Poller[struct{}]
+	err := surviveLostAnswer(ctx, func() error {
+		var err error
+		p, err = begin[struct{}](ctx, c, http.MethodPost, escapePath(id.String())+"/terminate", nil, http.StatusOK, http.StatusAccepted)
+		return err
+	}, nil)
+	return p, err
 }
 
 // ListJobs lists the jobs of an experiment, following every page.

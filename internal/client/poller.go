@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,17 +26,20 @@ type Poller[T any] struct {
 // It is azcore's PollUntilDone without its floor of one second: azcore refuses a shorter frequency outside
 // test binaries (it skips the check when the testing flags exist), so a poll_interval of "500ms" passed every
 // in-process test and failed a real apply right after the service had accepted the create.
+//
+// An error that ends the wait before the operation reported its end (ctx done, polls that failed) is
+// marked so (OperationPending).
 func (p *Poller[T]) Wait(ctx context.Context) (T, error) {
 	var zero T
 	if d := retryAfter(p.first); d > 0 {
 		if err := delay(ctx, d); err != nil {
-			return zero, err
+			return zero, &pendingError{err: err}
 		}
 	}
 	for !p.p.Done() {
 		resp, err := p.p.Poll(ctx)
 		if err != nil {
-			return zero, asError(err)
+			return zero, p.pending(asError(err))
 		}
 		if p.p.Done() {
 			break
@@ -45,14 +49,22 @@ func (p *Poller[T]) Wait(ctx context.Context) (T, error) {
 			d = ra
 		}
 		if err := delay(ctx, d); err != nil {
-			return zero, err
+			return zero, &pendingError{err: err}
 		}
 	}
 	res, err := p.p.Result(ctx)
 	if err != nil {
-		return zero, asError(err)
+		return zero, p.pending(asError(err))
 	}
 	return res, nil
+}
+
+// pending marks err as the end of a wait before the operation's end unless the operation has ended.
+func (p *Poller[T]) pending(err error) error {
+	if p.p.Done() {
+		return err
+	}
+	return &pendingError{err: err}
 }
 
 // retryAfter is when the service asks to be polled again, in azcore's order of preference: retry-after-ms,
@@ -86,4 +98,19 @@ func delay(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// pendingError marks the error of a wait that ended before its operation did.
+type pendingError struct{ err error }
+
+func (e *pendingError) Error() string { return e.err.Error() }
+func (e *pendingError) Unwrap() error { return e.err }
+
+// OperationPending reports whether err ended the wait for a long-running operation that the service had
+// accepted and not yet reported finished (succeeded, failed or canceled): the wait was interrupted, ran out
+// of time, or its polls failed. The resource may then still be on its way, and a 404 for it proves nothing
+// yet (ARM answers 404 for a resource until its create ends, as its RPC spec allows).
+func OperationPending(err error) bool {
+	var e *pendingError
+	return errors.As(err, &e)
 }

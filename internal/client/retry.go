@@ -84,8 +84,9 @@ func answerLost(ctx context.Context, err error) bool {
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.As(err, &se)
 }
 
-// surviveLostAnswer sends an idempotent write (a PATCH, or a POST that only reads) and, when its answer is
-// lost, reconciles: inEffect (nil for a read) re-reads the resource and reports whether the write is
+// surviveLostAnswer sends an idempotent write (a PATCH, a DELETE, a POST that only reads, or the job terminate
+// POST, which has the same effect however often it is sent) and, when its answer is lost, reconciles: inEffect (nil when
+// sending again is always safe) re-reads the resource and reports whether the write is
 // already in effect, in which case its result stands; otherwise the write is sent again, at most
 // lostAnswerRounds times. A failed re-read (a 404 included: replicas may lag a write) decides nothing and
 // the write is sent again, which answers for itself.

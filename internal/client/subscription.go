@@ -41,7 +41,7 @@ func (c *Client) GetResourceGroup(ctx context.Context, name string) (api.Resourc
 
 // BeginDeleteResourceGroup deletes a resource group and everything in it.
 func (c *Client) BeginDeleteResourceGroup(ctx context.Context, name string) (*Poller[struct{}], error) {
-	return begin[struct{}](ctx, c, http.MethodDelete, c.resourceGroupPath(name), nil, http.StatusOK, http.StatusAccepted, http.StatusNoContent)
+	return beginDelete(ctx, c, c.resourceGroupPath(name))
 }
 
 func (c *Client) resourceGroupPath(name string) string {

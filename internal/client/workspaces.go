@@ -46,7 +46,7 @@ func (c *Client) UpdateWorkspace(ctx context.Context, id api.WorkspaceID, p api.
 // BeginDeleteWorkspace deletes a workspace. A workspace that does not exist answers 204, which
 // counts as success.
 func (c *Client) BeginDeleteWorkspace(ctx context.Context, id api.WorkspaceID) (*Poller[struct{}], error) {
-	return begin[struct{}](ctx, c, http.MethodDelete, escapePath(id.String()), nil, http.StatusOK, http.StatusAccepted, http.StatusNoContent)
+	return beginDelete(ctx, c, escapePath(id.String()))
 }
 
 // ListWorkspacesByResourceGroup lists the workspaces of a resource group, following every page.

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
@@ -89,29 +88,29 @@ func (r *clusterResource) Create(ctx context.Context, req resource.CreateRequest
 		return
 	}
 
-	poller, err := c.BeginCreateCluster(ctx, id, body)
-	if err != nil {
-		if putMayHaveLanded(ctx, err) {
-			// The PUT may have reached the service before the deadline or interrupt: look for it.
-			recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
+	rec := r.createRecovery(c, id, &plan)
+	if !createAndWait(ctx, resp, r.timing(), rec, func(ctx context.Context) (*client.Poller[api.Cluster], error) {
+		return c.BeginCreateCluster(ctx, id, body)
+	}) {
+		return
+	}
+	// From here on Azure has reported the create succeeded: only a cluster that fails, or goes away, is
+	// tainted (see cluster_steady.go).
+	if plan.WaitForSteadyState.ValueBool() {
+		cl, err := waitForClusterSteady(ctx, c, r.timing(), id)
+		switch {
+		case err == nil:
+			resp.Diagnostics.Append(plan.setFromAPI(ctx, cl)...)
+		case taintsCreate(err):
+			recoverFailedCreate(ctx, resp, r.timing(), rec, err)
 			return
+		default:
+			resp.Diagnostics.Append(r.recordUnsteady(ctx, c, id, &plan, cl, err)...)
+			resp.Diagnostics.Append(setSteadyWaitPending(ctx, resp.Private, true)...)
+			addUnsteadyCreateWarning(&resp.Diagnostics, id.String(), err)
 		}
-		addAPIError(&resp.Diagnostics, actionCreate, kindCluster, id.String(), err)
-		return
 	}
-	// From here on the cluster exists: every failure path records it in state.
-	tflog.Debug(ctx, "cluster create accepted; waiting for it to finish")
-	cl, err := poller.Wait(ctx)
-	if err == nil && plan.WaitForSteadyState.ValueBool() {
-		cl, err = waitForClusterSteady(ctx, c, r.timing(), id)
-	}
-	if err != nil {
-		recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
-		return
-	}
-	plan.ID = stringValue(api.Ptr(id.String()))
-	resp.Diagnostics.Append(plan.setFromAPI(ctx, cl)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	resp.Diagnostics.Append(resp.State.Set(context.WithoutCancel(ctx), &plan)...)
 }
 
 func (r *clusterResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -136,6 +135,10 @@ func (r *clusterResource) Read(ctx context.Context, req resource.ReadRequest, re
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, cl)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	// A wait for steady left pending has nothing left to do once the cluster is steady.
+	if isSteady(cl) && steadyWaitPending(ctx, req.Private, &resp.Diagnostics) {
+		resp.Diagnostics.Append(setSteadyWaitPending(ctx, resp.Private, false)...)
+	}
 }
 
 // Update changes scale_settings with a PATCH, the only update the API has; every other argument
@@ -154,7 +157,17 @@ func (r *clusterResource) Update(ctx context.Context, req resource.UpdateRequest
 
 	// Whatever this update records, the secrets in state now come from the configuration.
 	resp.Diagnostics.Append(clearSecretsUnknown(ctx, resp.Private)...)
+	wait := plan.WaitForSteadyState.ValueBool()
+	resume := steadyWaitPending(ctx, req.Private, &resp.Diagnostics) && wait
+	if !wait {
+		resp.Diagnostics.Append(setSteadyWaitPending(ctx, resp.Private, false)...)
+	}
 	if plan.ScaleSettings.Equal(state.ScaleSettings) {
+		if resume {
+			// An earlier wait for steady did not complete: ModifyPlan planned this update to resume it.
+			r.waitSteadyAfterUpdate(ctx, c, id, plan, resp)
+			return
+		}
 		// ModifyPlan kept the observed values from state, so the plan is already the new state
 		// (including secrets adopted after an import).
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
@@ -178,14 +191,42 @@ func (r *clusterResource) Update(ctx context.Context, req resource.UpdateRequest
 		resp.Diagnostics.Append(resp.State.Set(ctx, &state)...) // nothing changed
 		return
 	}
-	if plan.WaitForSteadyState.ValueBool() {
-		var waitErr error
-		if cl, waitErr = waitForClusterSteady(ctx, c, r.timing(), id); waitErr != nil {
-			// The new scale settings are in effect: record them, and what the cluster looks like now.
-			r.recordFailedUpdate(ctx, c, id, plan, resp, waitErr)
+	if wait {
+		r.waitSteadyAfterUpdate(ctx, c, id, plan, resp)
+		return
+	}
+	// A read right after the PATCH may answer 404 (ARM's replicas lag): read until it does not, so that the
+	// refresh after the apply does not drop the cluster.
+	confirmWrite(ctx, r.timing(), func(ctx context.Context) error {
+		read, err := c.GetCluster(ctx, id)
+		if err == nil {
+			cl = read
+		}
+		return err
+	})
+	resp.Diagnostics.Append(plan.setFromAPI(ctx, cl)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// waitSteadyAfterUpdate waits for steady after a PATCH (or to resume an earlier wait), and records the cluster
+// either way: with an error, and the wait left pending, when it ended without steady.
+func (r *clusterResource) waitSteadyAfterUpdate(ctx context.Context, c *client.Client, id api.ClusterID,
+	plan clusterResourceModel, resp *resource.UpdateResponse) {
+	cl, err := waitForClusterSteady(ctx, c, r.timing(), id)
+	if err != nil {
+		// The new scale settings are in effect: record them, and what the cluster looks like now.
+		resp.Diagnostics.Append(r.recordUnsteady(ctx, c, id, &plan, cl, err)...)
+		rctx := context.WithoutCancel(ctx)
+		resp.Diagnostics.Append(resp.State.Set(rctx, &plan)...)
+		if taintsCreate(err) {
+			addAPIError(&resp.Diagnostics, actionWaitUpdate, kindCluster, id.String(), err)
 			return
 		}
+		resp.Diagnostics.Append(setSteadyWaitPending(rctx, resp.Private, true)...)
+		addUnsteadyUpdateError(&resp.Diagnostics, id.String(), err)
+		return
 	}
+	resp.Diagnostics.Append(setSteadyWaitPending(ctx, resp.Private, false)...)
 	resp.Diagnostics.Append(plan.setFromAPI(ctx, cl)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -261,6 +302,13 @@ func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 		prior = &state
 		resp.RequiresReplace.Append(replaceRemovedBlocks(ctx, plan, state, &resp.Diagnostics)...)
 		if plan.ScaleSettings.Equal(state.ScaleSettings) {
+			if plan.WaitForSteadyState.ValueBool() && steadyWaitPending(ctx, req.Private, &resp.Diagnostics) {
+				// An earlier wait for steady did not complete: the apply resumes it (cluster_steady.go).
+				planSteadyWaitResumed(&plan)
+				plan.ProvisioningState = state.ProvisioningState
+				resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+				return
+			}
 			plan.AllocationState = state.AllocationState
 			plan.CurrentNodeCount = state.CurrentNodeCount
 			plan.NodeStateCounts = state.NodeStateCounts
@@ -309,8 +357,9 @@ func (r *clusterResource) ValidateConfig(ctx context.Context, req resource.Valid
 	}
 }
 
-// createRecovery is how a cluster whose create did not finish is recorded (see recoverFailedCreate): with
-// what a read shows and the service's errors for the cluster, or with its ID only.
+// createRecovery is how a cluster is read back after its create, and recorded when the create did not
+// finish (see settleCreate): with what a read shows and the service's errors for the cluster, or with its ID
+// only.
 func (r *clusterResource) createRecovery(c *client.Client, id api.ClusterID, plan *clusterResourceModel) createRecovery {
 	plan.ID = types.StringValue(id.String())
 	var cl api.Cluster
@@ -323,24 +372,10 @@ func (r *clusterResource) createRecovery(c *client.Client, id api.ClusterID, pla
 			}
 			return plan.setFromAPI(ctx, cl), nil
 		},
-		recordIDOnly: plan.nullUnknowns,
-		explain:      func(waitErr error) error { return withClusterErrors(waitErr, cl) },
+		recordIDOnly:      plan.nullUnknowns,
+		explain:           func(waitErr error) error { return withClusterErrors(waitErr, cl) },
+		provisioningState: func() *string { return api.Deref(cl.Properties).ProvisioningState },
 	}
-}
-
-// recordFailedUpdate runs when the PATCH was accepted but waiting for steady failed: the new scale
-// settings are in effect, so state records them (and what the cluster looks like) with the error.
-func (r *clusterResource) recordFailedUpdate(ctx context.Context, c *client.Client, id api.ClusterID,
-	plan clusterResourceModel, resp *resource.UpdateResponse, waitErr error) {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.timing().recoveryTimeout)
-	defer cancel()
-	if cl, err := c.GetCluster(rctx, id); err == nil {
-		resp.Diagnostics.Append(plan.setFromAPI(rctx, cl)...)
-	} else {
-		resp.Diagnostics.Append(plan.nullUnknowns(rctx)...)
-	}
-	resp.Diagnostics.Append(resp.State.Set(rctx, &plan)...)
-	addAPIError(&resp.Diagnostics, actionWaitUpdate, kindCluster, id.String(), waitErr)
 }
 
 // planResize settles what a resize (a change of scale_settings, which Update sends as a PATCH) can be

@@ -1,15 +1,22 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/sim"
 )
 
@@ -22,34 +29,71 @@ func testAccCheckClusterExists(t *testing.T, info emulator.Info, name string) {
 }
 
 // TestAccClusterResource_createTimeout runs out of create timeout while the nodes are still being
-// allocated: the apply fails, but the cluster is in state (tainted, so the next apply replaces it), never
-// orphaned.
+// allocated, after Azure reported the create succeeded (issue 13.8): the apply warns, the cluster is in state
+// untainted, and the next plan is an in-place update that resumes the wait (never a replacement), whose
+// apply waits until the cluster is steady. ARM and the state agree at every step.
 func TestAccClusterResource_createTimeout(t *testing.T) {
 	t.Parallel()
-	inst := testAccEmulatorInstance(t, func(c *emulator.Config) { c.ProvisioningDelay = time.Minute })
+	// The node takes an hour of the emulator's time to prepare, until the second step moves its clock on.
+	clock := emulatortest.NewClock()
+	inst := testAccEmulatorInstance(t, emulatortest.WithClock(clock), func(c *emulator.Config) { c.ProvisioningDelay = time.Hour })
 	info := inst.Info
 	body := testAccClusterManual("Standard_NC6", 1)
+	sameCluster := statecheck.CompareValue(compare.ValuesSame())
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             testAccCheckClusterDestroyed(t, info),
+		CheckDestroy:             testAccCheckARMEmpty(t, info),
 		Steps: []resource.TestStep{
 			{
-				Config:      testAccClusterConfig(info, body+"  timeouts {\n    create = \"2s\"\n  }\n"),
-				ExpectError: expectError("Error Waiting for Batch AI Cluster Creation", "timed out waiting for allocation_state", "resizing", "recorded in the Terraform state and marked as tainted"),
+				Config: testAccClusterConfig(info, body+"  timeouts {\n    create = \"2s\"\n  }\n"),
+				// The plan after the apply resumes the wait.
+				ExpectNonEmptyPlan: true,
+				ConfigStateChecks: []statecheck.StateCheck{
+					sameCluster.AddStateValue(testAccClusterAddr, tfjsonpath.New("creation_time")),
+					statecheck.ExpectKnownValue(testAccClusterAddr, tfjsonpath.New("provisioning_state"), knownvalue.StringExact(api.ProvisioningStateSucceeded)),
+					statecheck.ExpectKnownValue(testAccClusterAddr, tfjsonpath.New("allocation_state"), knownvalue.StringExact(api.AllocationStateResizing)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(testAccCheckNotTainted(testAccClusterAddr), testAccCheckARMMatchesState(t, info)),
 			},
 			{
-				PreConfig: func() {
-					testAccCheckClusterExists(t, info, "c1")
-					inst.Emulator.SetProvisioningDelay(50 * time.Millisecond)
-				},
-				Config: testAccClusterConfig(info, body),
+				// The node is still preparing when this step plans; the hour passes once the plan is made (and
+				// the node leaves quickly at the end).
+				PreConfig: func() { inst.Emulator.SetProvisioningDelay(50 * time.Millisecond) },
+				Config:    testAccClusterConfig(info, body),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(testAccClusterAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(testAccClusterAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectUnknownValue(testAccClusterAddr, tfjsonpath.New("allocation_state")),
+					testAccBeforeApply(func() { clock.Advance(2 * time.Hour) }),
 				}},
-				ConfigStateChecks: testAccClusterSteady(1),
+				ConfigStateChecks: append(testAccClusterSteady(1),
+					sameCluster.AddStateValue(testAccClusterAddr, tfjsonpath.New("creation_time"))),
+				Check: testAccCheckARMMatchesState(t, info),
 			},
 		},
 	})
+}
+
+// testAccBeforeApply runs f between a step's plan and its apply, as the last of its PreApply plan checks.
+func testAccBeforeApply(f func()) plancheck.PlanCheck { return beforeApply(f) }
+
+type beforeApply func()
+
+func (f beforeApply) CheckPlan(context.Context, plancheck.CheckPlanRequest, *plancheck.CheckPlanResponse) {
+	f()
+}
+
+// testAccCheckNotTainted fails when the resource at addr is tainted in state.
+func testAccCheckNotTainted(addr string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok || rs.Primary == nil {
+			return fmt.Errorf("%s is not in the state", addr)
+		}
+		if rs.Primary.Tainted {
+			return fmt.Errorf("%s is tainted: the next apply would replace it", addr)
+		}
+		return nil
+	}
 }
 
 // TestAccClusterResource_createFails makes the service fail the create operation after accepting it (as it

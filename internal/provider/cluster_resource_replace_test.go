@@ -144,7 +144,7 @@ func TestAccClusterResource_requiresReplace(t *testing.T) {
 		"write-only value alone":  {before: map[string]string{"user_account": user("admin_user_password_wo = \"pw\"\n    admin_user_password_wo_version = 1")}, after: map[string]string{"user_account": user("admin_user_password_wo = \"pw-changed\"\n    admin_user_password_wo_version = 1")}},
 		"setup_task added": {before: nil, after: map[string]string{"setup_task": setup("true")}, replace: true,
 			paths: []string{"setup_task.command_line"}},
-		"setup_task command_line": {before: map[string]string{"setup_task": setup("true")}, after: map[string]string{"setup_task": setup("false")}, replace: true,
+		"setup_task command_line": {before: map[string]string{"setup_task": setup("true")}, after: map[string]string{"setup_task": setup("echo changed")}, replace: true,
 			paths: []string{"setup_task"}},
 		"setup_task removed": {before: map[string]string{"setup_task": setup("true")}, after: nil, replace: true,
 			paths: []string{"setup_task.command_line"}},

@@ -17,11 +17,24 @@ import (
 // nodes (the batchai_cluster_nodes data source). Each polls through pollUntil at the provider's poll
 // interval: allocation has no Retry-After to follow.
 
+// The ends of a wait for steady that are not timeouts, so that callers can tell a failed cluster from
+// failed nodes.
+var (
+	// errClusterFailed says that the cluster's provisioning failed (e.g. for lack of quota).
+	errClusterFailed = errors.New("the cluster failed to provision")
+	// errClusterDeleting says that the cluster is being deleted, so it never becomes steady.
+	errClusterDeleting = errors.New("the cluster is being deleted (outside Terraform?): it will never become steady")
+	// errNodesFailed says that the cluster became steady with errors for its nodes (unusable nodes after a
+	// failed setup task, an allocation the region could not meet): waiting longer cannot help.
+	errNodesFailed = errors.New("allocation_state is steady, but nodes failed")
+)
+
 // waitForClusterSteady polls the cluster until allocation_state is steady, so that its nodes are usable
-// when apply returns. It fails when the cluster fails (e.g. for lack of quota), naming the service's
-// errors, or when ctx ends (the resource timeout), saying how far allocation got. A cluster that was just
-// created or resized may read as 404 for timing.notFoundGrace (ARM's eventual consistency) before the wait
-// believes it. It returns the last cluster read in every case, for the caller to record.
+// when apply returns. It fails when the cluster fails (errClusterFailed, naming the service's errors), when
+// it becomes steady with node errors (errNodesFailed, naming them), or when ctx ends (the resource
+// timeout), saying how far allocation got. A cluster that was just created or resized may read as 404 for
+// timing.notFoundGrace (ARM's eventual consistency) before the wait believes it. It returns the last
+// cluster read in every case, for the caller to record.
 func waitForClusterSteady(ctx context.Context, c *client.Client, t timing, id api.ClusterID) (api.Cluster, error) {
 	return waitForClusterSteadyReporting(ctx, c, t, id, nil)
 }
@@ -49,11 +62,14 @@ func waitForClusterSteadyReporting(ctx context.Context, c *client.Client, t timi
 		p := api.Deref(cl.Properties)
 		switch {
 		case strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateFailed):
-			return true, fmt.Errorf("the cluster failed to provision%s", clusterErrorsText(p.Errors))
+			return true, fmt.Errorf("%w%s", errClusterFailed, clusterErrorsText(p.Errors))
 		case isDeleting(p.ProvisioningState):
-			return true, errors.New("the cluster is being deleted (outside Terraform?): it will never become steady")
+			return true, errClusterDeleting
 		case strings.EqualFold(api.Deref(p.AllocationState), api.AllocationStateSteady) &&
 			strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateSucceeded):
+			if len(p.Errors) > 0 {
+				return true, fmt.Errorf("%w (%s)%s", errNodesFailed, clusterAllocationText(p), clusterErrorsText(p.Errors))
+			}
 			return true, nil
 		}
 		if report != nil {
@@ -67,13 +83,18 @@ func waitForClusterSteadyReporting(ctx context.Context, c *client.Client, t timi
 	return last, err
 }
 
+// clusterAllocationText says where a cluster's allocation stands.
+func clusterAllocationText(p api.ClusterProperties) string {
+	counts := api.Deref(p.NodeStateCounts)
+	return fmt.Sprintf("allocation_state was %q with %d node(s): %d idle, %d preparing, %d unusable, %d leaving",
+		api.Deref(p.AllocationState), api.Deref(p.CurrentNodeCount), api.Deref(counts.IdleNodeCount),
+		api.Deref(counts.PreparingNodeCount), api.Deref(counts.UnusableNodeCount), api.Deref(counts.LeavingNodeCount))
+}
+
 // clusterWaitTimeoutError says where allocation stood when the wait ran out.
 func clusterWaitTimeoutError(ctx context.Context, last api.Cluster) error {
 	p := api.Deref(last.Properties)
-	counts := api.Deref(p.NodeStateCounts)
-	state := fmt.Sprintf("allocation_state was %q with %d node(s): %d idle, %d preparing, %d unusable, %d leaving",
-		api.Deref(p.AllocationState), api.Deref(p.CurrentNodeCount), api.Deref(counts.IdleNodeCount),
-		api.Deref(counts.PreparingNodeCount), api.Deref(counts.UnusableNodeCount), api.Deref(counts.LeavingNodeCount))
+	state := clusterAllocationText(p)
 	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 		return fmt.Errorf("timed out waiting for allocation_state %q (%s%s); raise the timeout in the "+
 			"`timeouts` block, or set wait_for_steady_state = false: %w", api.AllocationStateSteady, state,

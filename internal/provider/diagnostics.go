@@ -274,3 +274,22 @@ func addJobFailedError(diags *diag.Diagnostics, id, failure string) {
 			"marked as tainted: the next apply runs it again (a new job of the same name replaces it). To keep it "+
 			"as it is, run `terraform untaint` on it; destroy terminates and deletes it.")
 }
+
+// unsteadyNote says what happens to a cluster whose wait for steady ended without steady (cluster_steady.go).
+const unsteadyNote = "Azure reported the cluster created, so it is kept in the Terraform state and not tainted: " +
+	"the next apply waits for allocation_state \"steady\" again instead of replacing the cluster (or has nothing " +
+	"to do if it became steady meanwhile). To stop waiting, set wait_for_steady_state = false."
+
+// addUnsteadyCreateWarning reports a create whose cluster was created but whose wait for steady ended first. It
+// is a warning: Terraform taints a resource whose create returns an error.
+func addUnsteadyCreateWarning(diags *diag.Diagnostics, id string, err error) {
+	diags.AddWarning("Batch AI Cluster Created, Not Yet Steady",
+		apiErrorDetail(actionWaitCreate, kindCluster, id, err)+"\n\n"+unsteadyNote)
+}
+
+// addUnsteadyUpdateError reports an update whose wait for steady ended without steady; the cluster keeps
+// its new settings in state.
+func addUnsteadyUpdateError(diags *diag.Diagnostics, id string, err error) {
+	diags.AddError(fmt.Sprintf(actionWaitUpdate.summary, kindCluster),
+		apiErrorDetail(actionWaitUpdate, kindCluster, id, err)+"\n\n"+unsteadyNote)
+}

@@ -73,22 +73,12 @@ func (r *experimentResource) Create(ctx context.Context, req resource.CreateRequ
 		experimentProvisioningState(c, id)) {
 		return
 	}
-	poller, err := c.BeginCreateExperiment(ctx, id)
-	if err != nil {
-		if putMayHaveLanded(ctx, err) {
-			recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
-			return
-		}
-		addAPIError(&resp.Diagnostics, actionCreate, kindExperiment, id.String(), err)
+	// The service answers 200 at once (recorded); the poller is then already done.
+	if !createAndWait(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), func(ctx context.Context) (*client.Poller[api.Experiment], error) {
+		return c.BeginCreateExperiment(ctx, id)
+	}) {
 		return
 	}
-	// The service answered 200 at once (recorded); the poller is then already done.
-	x, err := poller.Wait(ctx)
-	if err != nil {
-		recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
-		return
-	}
-	plan.flatten(id, x)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -166,16 +156,18 @@ func (r *experimentResource) ImportState(ctx context.Context, req resource.Impor
 
 // createRecovery is how an experiment whose create did not finish is recorded (see recoverFailedCreate).
 func (r *experimentResource) createRecovery(c *client.Client, id api.ExperimentID, plan *experimentResourceModel) createRecovery {
+	var x api.Experiment
 	return createRecovery{
 		kind: kindExperiment, id: id.String(), model: plan,
 		read: func(ctx context.Context) (diag.Diagnostics, error) {
-			x, err := c.GetExperiment(ctx, id)
-			if err != nil {
+			var err error
+			if x, err = c.GetExperiment(ctx, id); err != nil {
 				return nil, err
 			}
 			plan.flatten(id, x)
 			return nil, nil
 		},
+		provisioningState: func() *string { return api.Deref(x.Properties).ProvisioningState },
 		recordIDOnly: func(context.Context) diag.Diagnostics {
 			plan.ID = types.StringValue(id.String())
 			plan.CreationTime, plan.ProvisioningState = types.StringNull(), types.StringNull()

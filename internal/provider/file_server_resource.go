@@ -2,13 +2,10 @@ package provider
 
 import (
 	"context"
-	"errors"
-	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
@@ -83,27 +80,14 @@ func (r *fileServerResource) Create(ctx context.Context, req resource.CreateRequ
 		fileServerProvisioningState(c, id)) {
 		return
 	}
-	poller, err := c.BeginCreateFileServer(ctx, id, body)
-	if err != nil {
-		if putMayHaveLanded(ctx, err) {
-			recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
-			return
-		}
-		addAPIError(&resp.Diagnostics, actionCreate, kindFileServer, id.String(), err)
+	// Creation takes minutes, and the service sends no Retry-After: the poller paces itself at the provider's
+	// poll_interval. A file server whose provisioning_state ends "failed" is recorded tainted
+	// (resource_create.go).
+	if !createAndWait(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), func(ctx context.Context) (*client.Poller[api.FileServer], error) {
+		return c.BeginCreateFileServer(ctx, id, body)
+	}) {
 		return
 	}
-	// From here on the file server exists: every failure path records it in state. Creation takes minutes,
-	// and the service sends no Retry-After: the poller paces itself at the provider's poll_interval.
-	tflog.Debug(ctx, "file server create accepted; waiting for it to finish (this takes minutes)")
-	fs, err := poller.Wait(ctx)
-	if err == nil && strings.EqualFold(api.Deref(api.Deref(fs.Properties).ProvisioningState), api.ProvisioningStateFailed) {
-		err = errors.New("the file server's provisioning_state is failed")
-	}
-	if err != nil {
-		recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
-		return
-	}
-	resp.Diagnostics.Append(plan.setFromAPI(ctx, id, fs)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -204,15 +188,17 @@ func (r *fileServerResource) ModifyPlan(ctx context.Context, req resource.Modify
 // createRecovery is how a file server whose create did not finish is recorded (see recoverFailedCreate):
 // a failed file server stays in Azure, so it goes to state, tainted.
 func (r *fileServerResource) createRecovery(c *client.Client, id api.FileServerID, plan *fileServerResourceModel) createRecovery {
+	var fs api.FileServer
 	return createRecovery{
 		kind: kindFileServer, id: id.String(), model: plan,
 		read: func(ctx context.Context) (diag.Diagnostics, error) {
-			fs, err := c.GetFileServer(ctx, id)
-			if err != nil {
+			var err error
+			if fs, err = c.GetFileServer(ctx, id); err != nil {
 				return nil, err
 			}
 			return plan.setFromAPI(ctx, id, fs), nil
 		},
+		provisioningState: func() *string { return api.Deref(fs.Properties).ProvisioningState },
 		recordIDOnly: func(context.Context) diag.Diagnostics {
 			plan.nullUnknowns(id)
 			return nil

@@ -86,22 +86,19 @@ func (r *jobResource) Create(ctx context.Context, req resource.CreateRequest, re
 		jobProvisioningState(c, id)) {
 		return
 	}
-	poller, err := c.BeginCreateJob(ctx, id, body)
-	if err != nil {
-		if putMayHaveLanded(ctx, err) {
-			recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
-			return
-		}
-		addAPIError(&resp.Diagnostics, actionCreate, kindJob, id.String(), err)
+	rec := r.createRecovery(c, id, &plan)
+	if !createAndWait(ctx, resp, r.timing(), rec, func(ctx context.Context) (*client.Poller[api.Job], error) {
+		return c.BeginCreateJob(ctx, id, body)
+	}) {
 		return
 	}
 	// From here on the job exists: every failure path records it in state.
-	tflog.Debug(ctx, "job create accepted; waiting for the service to create it")
-	j, err := poller.Wait(ctx)
-	if err == nil && plan.WaitForCompletion.ValueBool() {
-		tflog.Info(ctx, "waiting for the job to finish (wait_for_completion)")
-		j, err = waitForJob(ctx, c, r.timing(), id)
+	if !plan.WaitForCompletion.ValueBool() {
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
 	}
+	tflog.Info(ctx, "waiting for the job to finish (wait_for_completion)")
+	j, err := waitForJob(ctx, c, r.timing(), id)
 	switch {
 	case errors.Is(err, errJobFailed):
 		// The job ran and failed: a state of its own (the job is what it is), recorded with the error.
@@ -111,7 +108,7 @@ func (r *jobResource) Create(ctx context.Context, req resource.CreateRequest, re
 		addJobFailedError(&resp.Diagnostics, id.String(), failure)
 		return
 	case err != nil:
-		recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
+		recoverFailedCreate(ctx, resp, r.timing(), rec, err)
 		return
 	}
 	resp.Diagnostics.Append(plan.setFromAPI(ctx, id, j)...)
@@ -339,15 +336,17 @@ func validateJobVariableNames(ctx context.Context, m jobResourceModel, diags *di
 // createRecovery is how a job whose create, or wait, did not finish is recorded (see recoverFailedCreate): the
 // job exists in Azure, so it goes to state, tainted.
 func (r *jobResource) createRecovery(c *client.Client, id api.JobID, plan *jobResourceModel) createRecovery {
+	var j api.Job
 	return createRecovery{
 		kind: kindJob, id: id.String(), model: plan,
 		read: func(ctx context.Context) (diag.Diagnostics, error) {
-			j, err := c.GetJob(ctx, id)
-			if err != nil {
+			var err error
+			if j, err = c.GetJob(ctx, id); err != nil {
 				return nil, err
 			}
 			return plan.setFromAPI(ctx, id, j), nil
 		},
+		provisioningState: func() *string { return api.Deref(j.Properties).ProvisioningState },
 		recordIDOnly: func(context.Context) diag.Diagnostics {
 			plan.nullUnknowns(id)
 			return nil

@@ -119,7 +119,11 @@ func (p *batchaiProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"auth_method":      string(method),
 		"subscription_id":  s.SubscriptionID,
 	})
-	data := &providerData{client: c, secrets: s.secrets(), timing: p.timing.withDefaults()}
+	t := p.timing
+	if t.pollInterval <= 0 {
+		t.pollInterval = c.PollFrequency()
+	}
+	data := &providerData{client: c, secrets: s.secrets(), timing: t.withDefaults()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

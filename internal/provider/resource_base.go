@@ -22,8 +22,9 @@ import (
 // What every resource shares: the provider's data and how a resource gets it (resourceBase, and its data
 // source and ephemeral resource twins), the timeouts block, and the lifecycle steps every resource takes the same way: how Read,
 // Update and Delete start (scopeOperation), a resource gone from Azure (removeIfGone), the check before a
-// create (checkCreatable), deletion (deleteAndWait), the recovery of a create that was accepted but did not
-// finish (recoverFailedCreate), and the one polling loop of every wait (pollUntil).
+// create (checkCreatable), deletion (deleteAndWait), reading a resource back after a write (confirmWrite), and
+// the one polling loop of every wait (pollUntil). The create itself, and the one recovery of every create whose
+// answer or wait failed, are in resource_create.go.
 
 // providerData is what the provider hands to every resource and data source.
 type providerData struct {
@@ -36,21 +37,28 @@ type providerData struct {
 // (batchaiProvider.timing, or the timing the waits take). How often waits poll is the client's poll
 // frequency, which the provider's poll_interval sets.
 type timing struct {
-	// notFoundGrace is how long a cluster that was just created or resized may read as 404 (ARM's eventual
-	// consistency) before a wait believes it.
+	// notFoundGrace is how long a resource that was just created or changed may read as 404 (ARM's eventual
+	// consistency) before a wait or a recovery believes it.
 	notFoundGrace time.Duration
-	// recoveryTimeout bounds the read that records an accepted create, or update, after its wait failed. It
-	// runs on a context detached from the apply, which may have been interrupted.
-	recoveryTimeout time.Duration
+	// overrunGrace is how long, at most, the provider goes on after an operation's timeout ran out (or the
+	// apply was interrupted) to record what Azure created or changed: the one time it may take beyond the
+	// `timeouts` the user set. Its recovery runs on a context detached from the apply.
+	overrunGrace time.Duration
 	// explainTimeout bounds the read that explains why a wait for cluster nodes failed.
 	explainTimeout time.Duration
+	// pollInterval is how often a recovery reads; the provider sets it to the client's poll frequency.
+	pollInterval time.Duration
 }
+
+// defaultOverrunGrace is timing.overrunGrace of a real provider, which every resource page names.
+const defaultOverrunGrace = 20 * time.Second
 
 // defaultTiming is the timing of a real provider.
 var defaultTiming = timing{
-	notFoundGrace:   30 * time.Second,
-	recoveryTimeout: 2 * time.Minute,
-	explainTimeout:  30 * time.Second,
+	notFoundGrace:  30 * time.Second,
+	overrunGrace:   defaultOverrunGrace,
+	explainTimeout: 30 * time.Second,
+	pollInterval:   client.DefaultPollFrequency,
 }
 
 // withDefaults fills every unset duration of t from defaultTiming.
@@ -58,11 +66,14 @@ func (t timing) withDefaults() timing {
 	if t.notFoundGrace <= 0 {
 		t.notFoundGrace = defaultTiming.notFoundGrace
 	}
-	if t.recoveryTimeout <= 0 {
-		t.recoveryTimeout = defaultTiming.recoveryTimeout
+	if t.overrunGrace <= 0 {
+		t.overrunGrace = defaultTiming.overrunGrace
 	}
 	if t.explainTimeout <= 0 {
 		t.explainTimeout = defaultTiming.explainTimeout
+	}
+	if t.pollInterval <= 0 {
+		t.pollInterval = defaultTiming.pollInterval
 	}
 	return t
 }
@@ -311,53 +322,24 @@ func checkCreatable(ctx context.Context, c *client.Client, addDiag func(a action
 	return true
 }
 
-// putMayHaveLanded reports whether a create's PUT that failed with err may still have reached the service:
-// the apply was interrupted, or ran out of time, while the request was in flight.
-func putMayHaveLanded(ctx context.Context, err error) bool {
-	return ctx.Err() != nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
-}
-
-// createRecovery says how a resource records itself after a failed create, for recoverFailedCreate.
-type createRecovery struct {
-	kind string // For example kindCluster.
-	id   string // The ARM ID the PUT went to.
-	// model points to the planned model: read and recordIDOnly update it, and it is saved to state.
-	model any
-	// read refreshes model from the API and returns the read's error.
-	read func(ctx context.Context) (diag.Diagnostics, error)
-	// recordIDOnly prepares model for a state recorded without a read: its ID, and nulls for every value
-	// only the API knows (state may hold no unknown value).
-	recordIDOnly func(ctx context.Context) diag.Diagnostics
-	// explain, when set, adds what the resource read says about the failure to the wait's error.
-	explain func(waitErr error) error
-}
-
-// recoverFailedCreate runs when the service accepted a create (or may have: the PUT itself was interrupted)
-// but waiting for it failed (error, timeout or interrupt). If the resource exists, it goes to state together
-// with the error, so that Terraform marks it tainted instead of orphaning it, and the next apply replaces it.
-// When the read fails otherwise, only the ID is recorded (the next refresh settles the rest) rather than risk
-// an orphan. The read runs detached from ctx, which may already be canceled, within timing.recoveryTimeout.
-func recoverFailedCreate(ctx context.Context, resp *resource.CreateResponse, t timing, rec createRecovery, waitErr error) {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), t.recoveryTimeout)
-	defer cancel()
-	diags, err := rec.read(rctx)
-	switch {
-	case err == nil:
-		resp.Diagnostics.Append(diags...)
-		if rec.explain != nil {
-			waitErr = rec.explain(waitErr)
+// confirmWrite reads a resource back after a write that succeeded (an update's PATCH or PUT) until a read
+// answers something other than 404, for at most timing.notFoundGrace: ARM's replicas may answer 404 for a
+// moment after a write, and the refresh that follows the apply would then drop the resource from state. It
+// is best effort: the write is done, so a read that fails otherwise, or 404s that outlast the grace (the next
+// refresh settles those), end it without an error.
+func confirmWrite(ctx context.Context, t timing, read func(context.Context) error) {
+	var first404 time.Time
+	_ = pollUntil(ctx, t.pollInterval, func(ctx context.Context) (bool, error) {
+		err := read(ctx)
+		if !client.IsNotFound(err) {
+			return true, nil
 		}
-	case client.IsNotFound(err):
-		// The operation failed and left nothing behind: there is nothing to track.
-		addAPIError(&resp.Diagnostics, actionWaitCreate, rec.kind, rec.id, waitErr)
-		return
-	default:
-		what := strings.ToLower(strings.TrimPrefix(rec.kind, "Batch AI "))
-		tflog.Warn(rctx, "could not read the "+what+" after a failed create; recording its ID only", map[string]any{"error": err.Error()})
-		resp.Diagnostics.Append(rec.recordIDOnly(rctx)...)
-	}
-	resp.Diagnostics.Append(resp.State.Set(rctx, rec.model)...)
-	addTaintedCreateError(&resp.Diagnostics, rec.kind, rec.id, waitErr)
+		if first404.IsZero() {
+			first404 = time.Now()
+		}
+		tflog.Debug(ctx, "the resource reads as 404 right after a write; reading again")
+		return time.Since(first404) >= t.notFoundGrace, nil
+	}, func(error) error { return nil })
 }
 
 // deleteAndWait starts a deletion with begin and waits for it within ctx. A resource that is already

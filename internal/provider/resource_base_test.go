@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
@@ -73,44 +72,6 @@ func TestAccWorkspaceResource_deletingOutOfBand(t *testing.T) {
 			},
 		},
 	})
-}
-
-// TestRecoverFailedCreateIsDetachedAndBounded: the read that records an accepted create runs although the
-// apply was interrupted (it must not inherit the cancellation), and within timing.recoveryTimeout (it must
-// not hang an interrupted apply). A read that never answers is cut off at the injected 50 ms, and the ID
-// is recorded, tainted, rather than lost.
-func TestRecoverFailedCreateIsDetachedAndBounded(t *testing.T) {
-	t.Parallel()
-	r := &workspaceResource{}
-	id := api.WorkspaceID{SubscriptionID: "00000000-0000-0000-0000-000000000000", ResourceGroup: "rg", Name: "ws"}
-	plan := testWorkspacePlan(t, r, id)
-	resp := newCreateResponse(t, r)
-	interrupted, cancel := context.WithCancel(context.Background())
-	cancel()
-
-	rec := r.createRecovery(nil, id, &plan)
-	var errAtStart error
-	var deadline time.Time
-	rec.read = func(ctx context.Context) (diag.Diagnostics, error) {
-		errAtStart = ctx.Err()
-		deadline, _ = ctx.Deadline()
-		<-ctx.Done() // a read that never answers: only the recovery timeout ends it
-		return nil, ctx.Err()
-	}
-	start := time.Now()
-	recoverFailedCreate(interrupted, resp, timing{recoveryTimeout: 50 * time.Millisecond}.withDefaults(), rec, errors.New("interrupted"))
-
-	if errAtStart != nil {
-		t.Errorf("the recovery read inherited the apply's end: %v", errAtStart)
-	}
-	if d := deadline.Sub(start); d <= 0 || d > time.Second {
-		t.Errorf("the recovery read's deadline is %s after its start, want the injected 50ms", d)
-	}
-	got := stateModel(t, resp)
-	if got.ID.ValueString() != id.String() || !got.ProvisioningState.IsNull() {
-		t.Errorf("state = %+v, want the ID only", got)
-	}
-	wantTaintedError(t, resp)
 }
 
 // TestPollUntil: the one polling loop ends with the poll's outcome when the poll is done, with a failed

@@ -7,7 +7,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
@@ -74,23 +73,12 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 
-	poller, err := c.BeginCreateWorkspace(ctx, id, body)
-	if err != nil {
-		if putMayHaveLanded(ctx, err) {
-			// Interrupted in flight: Azure may have accepted the PUT without us seeing the answer.
-			recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
-			return
-		}
-		addAPIError(&resp.Diagnostics, actionCreate, kindWorkspace, id.String(), err)
+	rec := r.createRecovery(c, id, &plan)
+	if !createAndWait(ctx, resp, r.timing(), rec, func(ctx context.Context) (*client.Poller[api.Workspace], error) {
+		return c.BeginCreateWorkspace(ctx, id, body)
+	}) {
 		return
 	}
-	tflog.Debug(ctx, "workspace create accepted; waiting for it to finish")
-	ws, err := poller.Wait(ctx)
-	if err != nil {
-		recoverFailedCreate(ctx, resp, r.timing(), r.createRecovery(c, id, &plan), err)
-		return
-	}
-	resp.Diagnostics.Append(plan.flatten(ctx, id, ws)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -148,6 +136,15 @@ func (r *workspaceResource) Update(ctx context.Context, req resource.UpdateReque
 		addAPIError(&resp.Diagnostics, actionUpdate, kindWorkspace, id.String(), err)
 		return
 	}
+	// A read right after the write may answer 404 (ARM's replicas lag): read until it does not, so that the
+	// refresh after the apply does not drop the workspace.
+	confirmWrite(ctx, r.timing(), func(ctx context.Context) error {
+		read, err := c.GetWorkspace(ctx, id)
+		if err == nil {
+			ws = read
+		}
+		return err
+	})
 	resp.Diagnostics.Append(plan.flatten(ctx, id, ws)...)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
@@ -193,17 +190,20 @@ func (r *workspaceResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	keepComputedWhenUnchanged(ctx, req, resp, "provisioning_state")
 }
 
-// createRecovery is how a workspace whose create did not finish is recorded (see recoverFailedCreate).
+// createRecovery is how a workspace is read back after its create, and recorded when the create did not
+// finish (see settleCreate).
 func (r *workspaceResource) createRecovery(c *client.Client, id api.WorkspaceID, plan *workspaceResourceModel) createRecovery {
+	var ws api.Workspace
 	return createRecovery{
 		kind: kindWorkspace, id: id.String(), model: plan,
 		read: func(ctx context.Context) (diag.Diagnostics, error) {
-			ws, err := c.GetWorkspace(ctx, id)
-			if err != nil {
+			var err error
+			if ws, err = c.GetWorkspace(ctx, id); err != nil {
 				return nil, err
 			}
 			return plan.flatten(ctx, id, ws), nil
 		},
+		provisioningState: func() *string { return api.Deref(ws.Properties).ProvisioningState },
 		recordIDOnly: func(context.Context) diag.Diagnostics {
 			plan.ID = types.StringValue(id.String())
 			plan.ProvisioningState = types.StringNull()

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -32,7 +33,9 @@ func TestWorkspaceRecordFailedCreate(t *testing.T) {
 	cancel()
 	recordFailedCreate := func(id api.WorkspaceID, resp *resource.CreateResponse) {
 		plan := testWorkspacePlan(t, r, id)
-		recoverFailedCreate(canceled, resp, defaultTiming, r.createRecovery(c, id, &plan), waitErr)
+		// The apply is over: a read that keeps failing is cut off after the (injected) overrun grace.
+		recoverFailedCreate(canceled, resp, timing{overrunGrace: 300 * time.Millisecond, pollInterval: 5 * time.Millisecond}.withDefaults(),
+			r.createRecovery(c, id, &plan), waitErr)
 	}
 
 	t.Run("exists: recorded in full, with the error", func(t *testing.T) {
@@ -66,15 +69,32 @@ func TestWorkspaceRecordFailedCreate(t *testing.T) {
 		wantTaintedError(t, resp)
 	})
 
+	t.Run("interrupted, and it reads 404: no time to prove anything, the ID is recorded", func(t *testing.T) {
+		id := api.WorkspaceID{SubscriptionID: inst.SubscriptionID, ResourceGroup: inst.ResourceGroup, Name: "ws-maybe"}
+		resp := newCreateResponse(t, r)
+		recordFailedCreate(id, resp)
+		if got := stateModel(t, resp); got.ID.ValueString() != id.String() || !got.ProvisioningState.IsNull() {
+			t.Errorf("state = %+v, want the ID only", got)
+		}
+		wantTaintedError(t, resp)
+	})
+
 	t.Run("nothing was created: nothing is recorded", func(t *testing.T) {
 		id := api.WorkspaceID{SubscriptionID: inst.SubscriptionID, ResourceGroup: inst.ResourceGroup, Name: "ws-never"}
 		resp := newCreateResponse(t, r)
-		recordFailedCreate(id, resp)
+		plan := testWorkspacePlan(t, r, id)
+		// The apply is still running, so 404s for the (injected) grace prove that the workspace does not exist.
+		short := timing{notFoundGrace: 20 * time.Millisecond, pollInterval: 5 * time.Millisecond}.withDefaults()
+		before := inst.Emulator.RequestCount(http.MethodGet, "/workspaces/ws-never")
+		recoverFailedCreate(ctx, resp, short, r.createRecovery(c, id, &plan), waitErr)
 		if !resp.State.Raw.IsNull() {
 			t.Errorf("state = %v, want none", resp.State.Raw)
 		}
 		if !resp.Diagnostics.HasError() || strings.Contains(resp.Diagnostics[0].Detail(), "tainted") {
 			t.Errorf("diagnostics = %v, want a plain wait error", resp.Diagnostics)
+		}
+		if n := inst.Emulator.RequestCount(http.MethodGet, "/workspaces/ws-never") - before; n < absentReads {
+			t.Errorf("%d reads proved the workspace absent, want at least %d", n, absentReads)
 		}
 	})
 }
