@@ -40,12 +40,11 @@ func TestAccProviderChaos(t *testing.T) {
 	inst := testAccEmulatorInstance(t, func(c *emulator.Config) { c.FaultRate, c.FaultSeed = chaosFaultRate, chaosSeed })
 	info := inst.Info
 	run := newTFRun(t, testAccProviderWithTiming(testAccFaultTiming))
-	orphans, losses, applies, firstTry, steps, staleAfterFailedDestroy := 0, 0, 0, 0, 0, 0
-	// check compares ARM with the state without faults of its own (the test's client is not under test). After a
-	// destroy that failed, the state may still hold what ARM is deleting or has deleted (Terraform keeps a resource
-	// whose Delete returned an error, and the next command's refresh drops it): those are counted apart, not as
-	// losses. An orphan is never allowed.
-	check := func(when string, failedDestroy bool) {
+	orphans, losses, applies, firstTry, steps := 0, 0, 0, 0, 0
+	// check compares ARM with the state without faults of its own (the test's client is not under test). A
+	// destroy that failed counts like any other command: its deletions settle through reads when their waits fail
+	// (deleteAndWait), so the state never keeps what ARM is deleting or has deleted.
+	check := func(when string) {
 		t.Helper()
 		if err := inst.Emulator.SetFaultRate(0); err != nil {
 			t.Fatal(err)
@@ -56,23 +55,19 @@ func TestAccProviderChaos(t *testing.T) {
 			}
 		}()
 		o, l := armDiff(t, info, run.stateIDs())
-		if failedDestroy {
-			staleAfterFailedDestroy += len(l)
-			l = nil
-		}
 		orphans, losses = orphans+len(o), losses+len(l)
 		if len(o)+len(l) > 0 {
 			t.Errorf("%s: %v", when, armStateError(o, l))
 		}
 	}
 	// converge applies (or destroys) until the command succeeds, checking ARM against the state after each try.
-	converge := func(what string, destroy bool, command func() (string, error)) {
+	converge := func(what string, command func() (string, error)) {
 		t.Helper()
 		steps++
 		for try := 1; ; try++ {
 			applies++
 			out, err := command()
-			check(fmt.Sprintf("%s, try %d", what, try), destroy && err != nil)
+			check(fmt.Sprintf("%s, try %d", what, try))
 			if err == nil {
 				if try == 1 {
 					firstTry++
@@ -88,15 +83,15 @@ func TestAccProviderChaos(t *testing.T) {
 	for i := 1; i <= lifecycles; i++ {
 		for _, nodes := range []int{1, 2} {
 			run.writeConfig(chaosConfig(info, nodes))
-			converge(fmt.Sprintf("lifecycle %d: apply with %d node(s)", i, nodes), false, run.apply)
+			converge(fmt.Sprintf("lifecycle %d: apply with %d node(s)", i, nodes), run.apply)
 		}
-		converge(fmt.Sprintf("lifecycle %d: destroy", i), true, run.destroy)
+		converge(fmt.Sprintf("lifecycle %d: destroy", i), run.destroy)
 	}
-	check("at the end", false)
+	check("at the end")
 	requests := inst.Emulator.RequestCount("", "/subscriptions/")
 	t.Logf("chaos: %d lifecycles, %d steps, %d first-try successes, %d commands; %d ARM requests, faults injected %v; "+
-		"orphans %d, losses %d; entries left in state by a failed destroy %d",
-		lifecycles, steps, firstTry, applies, requests, inst.Emulator.FaultCounts(), orphans, losses, staleAfterFailedDestroy)
+		"orphans %d, losses %d",
+		lifecycles, steps, firstTry, applies, requests, inst.Emulator.FaultCounts(), orphans, losses)
 }
 
 // chaosConfig is a workspace and two clusters of nodes nodes each.
