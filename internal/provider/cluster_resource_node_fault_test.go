@@ -10,7 +10,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
@@ -78,9 +77,8 @@ func TestAccClusterResource_setupTaskFails(t *testing.T) {
 // so that the test decides when). The node counts move, which is never a diff: the plan stays empty while the
 // nodes leave and after the replacements are idle, and the cluster stays in the state, untainted.
 //
-// The emulator's clock stands still from the preemption until the apply's refresh has seen the nodes leaving,
-// and the step's Check starts it again first of all: a step that fails before its Check leaves it stopped, and
-// the cluster's delete timeout (2 minutes here) then bounds the destroy that waits for the leaving nodes.
+// The emulator's clock stands still from the preemption until the apply's refresh has seen the nodes leaving
+// (testAccResumeClockAt), so that the replacements cannot be ready before it on a loaded machine.
 func TestAccClusterResource_lowPriorityPreempted(t *testing.T) {
 	t.Parallel()
 	clock := emulatortest.NewClock()
@@ -98,11 +96,9 @@ func TestAccClusterResource_lowPriorityPreempted(t *testing.T) {
     admin_user_name           = "azureuser"
     admin_user_ssh_public_key = %q
   }
-  timeouts {
-    delete = "2m"
-  }
 `, testAccClusterSSHKey))
 	kept := resource.ComposeAggregateTestCheckFunc(testAccCheckNotTainted(testAccClusterAddr), testAccCheckARMMatchesState(t, info))
+	var refreshed testAccMilestone
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccFaultProviderFactories(),
 		CheckDestroy:             testAccCheckARMEmpty(t, info),
@@ -110,20 +106,18 @@ func TestAccClusterResource_lowPriorityPreempted(t *testing.T) {
 			{Config: config, ConfigStateChecks: testAccClusterSteady(2), Check: kept},
 			{
 				PreConfig: func() {
-					clock.Pause()
-					n, err := inst.Emulator.PreemptLowPriority(testAccClusterID(info, "c1").String())
-					if err != nil || n != 2 {
-						t.Fatalf("preempted %d nodes: %v", n, err)
-					}
+					testAccResumeClockAt(t, clock, &refreshed, "the refresh of the preempted nodes", func() {
+						n, err := inst.Emulator.PreemptLowPriority(testAccClusterID(info, "c1").String())
+						if err != nil || n != 2 {
+							t.Fatalf("preempted %d nodes: %v", n, err)
+						}
+					})
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
-				Check: func(s *terraform.State) error {
-					clock.Resume()
-					return kept(s)
-				},
+				Check: resource.ComposeAggregateTestCheckFunc(refreshed.check, kept),
 				// The refresh saw the nodes taken back.
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccClusterAddr, tfjsonpath.New("allocation_state"), knownvalue.StringExact(api.AllocationStateResizing)),

@@ -12,18 +12,25 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
-	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 )
 
-// TestAccClusterResource_deletingOutOfBand deletes the cluster behind Terraform's back and plans at once,
-// while Azure still shows it with provisioning_state "deleting" (a real deletion takes minutes): the
-// cluster is as good as gone, so the plan creates it again (a drift check exits 2, not 0), and the apply
-// waits for the deletion to finish instead of failing with "already exists".
+// TestAccClusterResource_deletingOutOfBand deletes the cluster behind Terraform's back and plans while Azure
+// still shows it with provisioning_state "deleting" (a real deletion takes minutes): the cluster is as good as
+// gone, so the plan creates it again (a drift check exits 2, not 0), and the apply waits for the deletion to
+// finish instead of failing with "already exists".
+//
+// The emulator's clock stands still from the deletion until the plan has been made, so that the plan meets the
+// cluster being deleted however slow the machine is (with a wall-clock delay instead, a loaded machine could
+// plan after the deletion ended, and the test passed without testing anything); the apply then waits for it.
 func TestAccClusterResource_deletingOutOfBand(t *testing.T) {
 	t.Parallel()
-	inst := testAccEmulatorInstance(t)
+	clock := emulatortest.NewClock()
+	inst := testAccEmulatorInstance(t, emulatortest.WithClock(clock))
 	info := inst.Info
+	id := testAccClusterID(info, "c1")
 	config := testAccClusterConfig(info, testAccClusterManual("Standard_NC6", 1))
+	var planned testAccMilestone
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckClusterDestroyed(t, info),
@@ -31,14 +38,18 @@ func TestAccClusterResource_deletingOutOfBand(t *testing.T) {
 			{Config: config},
 			{
 				PreConfig: func() {
-					// The node takes this long to leave, and the cluster stays "deleting" until it has.
-					inst.Emulator.SetProvisioningDelay(3 * time.Second)
-					if _, err := testAccClient(t, info).BeginDeleteCluster(testAccContext(t), testAccClusterID(info, "c1")); err != nil {
-						t.Fatal(err)
-					}
+					testAccResumeClockAt(t, clock, &planned, "the plan after the deletion", func() {
+						if _, err := testAccClient(t, info).BeginDeleteCluster(testAccContext(t), id); err != nil {
+							t.Fatal(err)
+						}
+					})
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					testAccExpectDeleting(func(ctx context.Context) (*string, error) {
+						return clusterProvisioningState(testAccClient(t, info), id)(ctx)
+					}),
+					planned.planCheck(),
 					plancheck.ExpectResourceAction(testAccClusterAddr, plancheck.ResourceActionCreate),
 				}},
 				ConfigStateChecks: testAccClusterSteady(1),
@@ -50,9 +61,11 @@ func TestAccClusterResource_deletingOutOfBand(t *testing.T) {
 // TestAccWorkspaceResource_deletingOutOfBand is the workspace twin of the test above.
 func TestAccWorkspaceResource_deletingOutOfBand(t *testing.T) {
 	t.Parallel()
-	info := testAccEmulatorInstance(t, func(c *emulator.Config) { c.OperationDelay = 3 * time.Second }).Info
+	clock := emulatortest.NewClock()
+	info := testAccEmulatorInstance(t, emulatortest.WithClock(clock)).Info
 	config := testAccProviderConfig(info) + testAccWorkspaceResourceOnly(info, "ws-deleting")
 	id := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Name: "ws-deleting"}
+	var planned testAccMilestone
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             testAccCheckWorkspaceDestroyed(t, info),
@@ -60,17 +73,36 @@ func TestAccWorkspaceResource_deletingOutOfBand(t *testing.T) {
 			{Config: config},
 			{
 				PreConfig: func() {
-					if _, err := testAccClient(t, info).BeginDeleteWorkspace(testAccContext(t), id); err != nil {
-						t.Fatal(err)
-					}
+					testAccResumeClockAt(t, clock, &planned, "the plan after the deletion", func() {
+						if _, err := testAccClient(t, info).BeginDeleteWorkspace(testAccContext(t), id); err != nil {
+							t.Fatal(err)
+						}
+					})
 				},
 				Config: config,
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					testAccExpectDeleting(func(ctx context.Context) (*string, error) {
+						return workspaceProvisioningState(testAccClient(t, info), id)(ctx)
+					}),
+					planned.planCheck(),
 					plancheck.ExpectResourceAction(testAccWorkspaceAddr, plancheck.ResourceActionCreate),
 				}},
 				Check: testAccCheckWorkspaceInEmulator(t, info, id, nil),
 			},
 		},
+	})
+}
+
+// testAccExpectDeleting is a plan check that the resource (whose provisioning state get reads) is still being
+// deleted once the plan has been made: the plan met the deletion, not its end.
+func testAccExpectDeleting(get func(context.Context) (*string, error)) plancheck.PlanCheck {
+	return planCheckFunc(func(ctx context.Context) error {
+		state, err := get(ctx)
+		if err != nil || !isDeleting(state) {
+			return fmt.Errorf("after the plan the resource reads %q (%v), want it still being deleted: the plan did not meet the deletion",
+				api.Deref(state), err)
+		}
+		return nil
 	})
 }
 
