@@ -199,10 +199,10 @@ func TestAccClusterResource_emulatorKilledDuringCreate(t *testing.T) {
 			delays := []string{"--operation-delay", "3s", "--provisioning-delay", "500ms", "--allocation-delay", "200ms"}
 			emu, info := startEmulatorProcess(t, bin, listen, dataDir, delays...)
 			id := api.ClusterID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Workspace: "ws", Name: "c1"}
-			run := newTFRun(t, testAccProviderWithTiming(testAccFaultTiming))
+			run := newCLIWorkdirWith(t, testAccProviderWithTiming(testAccFaultTiming), nil)
 			run.writeConfig(testAccClusterConfig(info, testAccClusterManual("Standard_NC6", 1)+tc.timeouts))
 
-			ctx, cancel := context.WithTimeout(context.Background(), tfRunCommandLimit)
+			ctx, cancel := context.WithTimeout(context.Background(), cliCommandLimit)
 			defer cancel()
 			apply, out := run.command(ctx, "apply", "-auto-approve", "-input=false", "-no-color")
 			if err := apply.Start(); err != nil {
@@ -224,7 +224,7 @@ func TestAccClusterResource_emulatorKilledDuringCreate(t *testing.T) {
 			}
 			<-applyDone
 			if ctx.Err() != nil {
-				t.Fatalf("the apply did not end within %s:\n%s", tfRunCommandLimit, out)
+				t.Fatalf("the apply did not end within %s:\n%s", cliCommandLimit, out)
 			}
 			failed := applyErr != nil
 			tail := out.String()

@@ -44,7 +44,7 @@ func TestAccProviderChaos(t *testing.T) {
 	}
 	inst := testAccEmulatorInstance(t, func(c *emulator.Config) { c.FaultRate, c.FaultSeed = chaosFaultRate, chaosSeed })
 	info := inst.Info
-	run := newTFRun(t, testAccProviderWithTiming(testAccFaultTiming))
+	run := newCLIWorkdirWith(t, testAccProviderWithTiming(testAccFaultTiming), nil)
 	orphans, losses, applies, firstTry, steps := 0, 0, 0, 0, 0
 	// check compares ARM with the state without faults of its own (the test's client is not under test). A
 	// destroy that failed counts like any other command: its deletions settle through reads when their waits fail
