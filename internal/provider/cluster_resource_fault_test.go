@@ -173,7 +173,8 @@ func TestAccClusterResource_resetMidPoll(t *testing.T) {
 // operations fails (the gateway's 400 of a retired region, or 503s beyond the client's retries) while the service
 // goes on deleting the cluster and the workspace. The destroy settles through reads of each resource, as a create
 // does: "deleting" is waited for, 404 is the deletion done. Before, the first failed poll failed the destroy and
-// left in the state what ARM was deleting.
+// left in the state what ARM was deleting. (Resets of every poll end the wait the same way, as a pending error,
+// but after the client's exponential backoff: over three minutes for the two deletions, too slow for the suite.)
 func TestAccClusterResource_deletePollFails(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
