@@ -364,19 +364,19 @@ func deleteAndWait(ctx context.Context, c *client.Client, diags *diag.Diagnostic
 	}
 	_, err = poller.Wait(ctx)
 	if err != nil && client.OperationPending(err) {
-		err = settleDelete(ctx, c, get, err)
+		err = settleDelete(ctx, c.PollFrequency(), get, err)
 	}
 	if err != nil && !client.IsNotFound(err) {
 		addAPIError(diags, actionWaitDelete, kind, id, err)
 	}
 }
 
-// settleDelete reads a resource whose deletion's wait failed with waitErr before the operation's end, until
-// it is gone (nil), found not being deleted, or ctx ends (both waitErr, with what the reads saw).
-func settleDelete(ctx context.Context, c *client.Client, get func(context.Context) (*string, error), waitErr error) error {
+// settleDelete reads a resource whose deletion's wait failed with waitErr before the operation's end, every
+// interval, until it is gone (nil), found not being deleted, or ctx ends (both waitErr, with what the reads saw).
+func settleDelete(ctx context.Context, interval time.Duration, get func(context.Context) (*string, error), waitErr error) error {
 	tflog.Info(ctx, "waiting for a deletion failed before its end; reading the resource until it is gone",
 		map[string]any{"error": waitErr.Error()})
-	return pollUntil(ctx, c.PollFrequency(), func(ctx context.Context) (bool, error) {
+	return pollUntil(ctx, interval, func(ctx context.Context) (bool, error) {
 		state, err := get(ctx)
 		switch {
 		case client.IsNotFound(err):

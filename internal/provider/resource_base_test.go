@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 )
 
@@ -140,5 +142,40 @@ func TestPollUntil(t *testing.T) {
 	defer cancel()
 	if err := pollUntil(ctx, time.Hour, func(context.Context) (bool, error) { return false, nil }, expired); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("ctx ending between polls: %v", err)
+	}
+}
+
+// TestSettleDelete: after a deletion's wait failed before the operation's end, reads decide. "deleting" is
+// waited for and a failed read is repeated until a 404 says the deletion is done; a resource found not being
+// deleted, or still being deleted when ctx ends, is an error that keeps the wait's error and says what was seen.
+func TestSettleDelete(t *testing.T) {
+	t.Parallel()
+	waitErr := errors.New("polling the operation: 400 NoRegisteredProviderFound")
+	gone := &client.Error{StatusCode: http.StatusNotFound, Code: "ResourceNotFound", Message: "not found"}
+	reads := func(answers ...any) func(context.Context) (*string, error) {
+		n := 0
+		return func(context.Context) (*string, error) {
+			a := answers[min(n, len(answers)-1)]
+			n++
+			if err, ok := a.(error); ok {
+				return nil, err
+			}
+			return api.Ptr(a.(string)), nil
+		}
+	}
+	deleting := api.ProvisioningStateDeleting
+	if err := settleDelete(context.Background(), time.Millisecond,
+		reads(deleting, errors.New("503 after the retries"), deleting, gone), waitErr); err != nil {
+		t.Errorf("deleting, a failed read, deleting, then 404: %v, want nil", err)
+	}
+	err := settleDelete(context.Background(), time.Millisecond, reads(deleting, api.ProvisioningStateSucceeded), waitErr)
+	if !errors.Is(err, waitErr) || !strings.Contains(err.Error(), `not being deleted (its provisioning_state is "succeeded")`) {
+		t.Errorf("found not being deleted: %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Millisecond)
+	defer cancel()
+	err = settleDelete(ctx, time.Millisecond, reads(deleting), waitErr)
+	if !errors.Is(err, waitErr) || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "still being deleted") {
+		t.Errorf("still deleting when ctx ends: %v", err)
 	}
 }
