@@ -144,7 +144,11 @@ func freeLoopbackAddr(t *testing.T) string {
 		t.Fatal(err)
 	}
 	defer func() { _ = ln.Close() }()
-	return "127.0.0.1:" + strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	addr, ok := ln.Addr().(*net.TCPAddr)
+	if !ok {
+		t.Fatalf("listening on %s: not a TCP address", ln.Addr())
+	}
+	return "127.0.0.1:" + strconv.Itoa(addr.Port)
 }
 
 // waitForClusterInARM polls the emulator until the cluster exists (its create's PUT was processed).

@@ -383,7 +383,7 @@ func settleDelete(ctx context.Context, interval time.Duration, get func(context.
 			return true, nil
 		case err != nil:
 			tflog.Debug(ctx, "reading the resource being deleted failed; reading again", map[string]any{"error": err.Error()})
-			return false, nil
+			return false, nil //nolint:nilerr // A failed read decides nothing: the next poll reads again.
 		case !isDeleting(state):
 			return true, fmt.Errorf("%w; read afterwards, it is not being deleted (its provisioning_state is %q): "+
 				"apply or destroy again to delete it", waitErr, api.Deref(state))

@@ -160,7 +160,8 @@ func TestSettleDelete(t *testing.T) {
 			if err, ok := a.(error); ok {
 				return nil, err
 			}
-			return api.Ptr(a.(string)), nil
+			state, _ := a.(string)
+			return api.Ptr(state), nil
 		}
 	}
 	deleting := api.ProvisioningStateDeleting
