@@ -241,9 +241,9 @@ func (r *clusterResource) Delete(ctx context.Context, req resource.DeleteRequest
 		return
 	}
 
-	deleteAndWait(ctx, &resp.Diagnostics, kindCluster, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
+	deleteAndWait(ctx, c, &resp.Diagnostics, kindCluster, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
 		return c.BeginDeleteCluster(ctx, id)
-	})
+	}, clusterProvisioningState(c, id))
 }
 
 // ImportState accepts the cluster's ARM ID (fixed segments in any casing), or its identity; Read fills in
@@ -434,7 +434,7 @@ func mountPathsOf(ctx context.Context, mountVolumes types.Object, diags *diag.Di
 	return paths
 }
 
-// clusterProvisioningState reads the provisioning state of a cluster, for checkCreatable.
+// clusterProvisioningState reads the provisioning state of a cluster, for checkCreatable and deleteAndWait.
 func clusterProvisioningState(c *client.Client, id api.ClusterID) func(context.Context) (*string, error) {
 	return func(ctx context.Context) (*string, error) {
 		cl, err := c.GetCluster(ctx, id)

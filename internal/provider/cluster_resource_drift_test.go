@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 )
 
@@ -92,13 +93,16 @@ func TestAccClusterResource_outOfBandResize(t *testing.T) {
 // reclaims them, then allocates replacements): node counts and states move inside [min, max], which
 // is never a diff.
 //
-// The emulator's clock stands still from the preemption until the refresh has seen the nodes leaving: with a
-// wall-clock delay instead, a loaded machine could finish the replacements before the refresh, and the check
-// for "resizing" failed.
+// Only the test moves what the clock drives. The emulator's clock stands still from the preemption until the
+// apply's refresh has seen the nodes leaving (with a wall-clock delay instead, a loaded machine could finish the
+// replacements before the refresh, and the check for "resizing" failed). The auto-scale scale-down, the one
+// other change the clock drives (an idle auto-scale cluster shrinks to its minimum after the scale-down delay,
+// 5 minutes of emulated time by default, counted from the create, while the test advances a minute and a loaded
+// machine adds its own minutes), is a day away, so that it can never happen during the test.
 func TestAccClusterResource_autoScaleNodesMove(t *testing.T) {
 	t.Parallel()
 	clock := emulatortest.NewClock()
-	inst := testAccEmulatorInstance(t, emulatortest.WithClock(clock))
+	inst := testAccEmulatorInstance(t, emulatortest.WithClock(clock), func(c *emulator.Config) { c.ScaleDownDelay = 24 * time.Hour })
 	info := inst.Info
 	config := testAccClusterConfig(info, fmt.Sprintf(`
   vm_size     = "Standard_NC6"
@@ -115,17 +119,14 @@ func TestAccClusterResource_autoScaleNodesMove(t *testing.T) {
     admin_user_ssh_public_key = %q
   }
 `, testAccClusterSSHKey))
+	var refreshed testAccMilestone
 	preempt := func() {
-		clock.Pause()
-		n, err := inst.Emulator.PreemptLowPriority(testAccClusterID(info, "c1").String())
-		if err != nil || n != 2 {
-			t.Fatalf("preempted %d nodes: %v", n, err)
-		}
-	}
-	// A minute of emulated time is far more than the test emulator's delays: the replacements are idle.
-	replace := func() {
-		clock.Advance(time.Minute)
-		clock.Resume()
+		testAccResumeClockAt(t, clock, &refreshed, "the refresh of the preempted nodes", func() {
+			n, err := inst.Emulator.PreemptLowPriority(testAccClusterID(info, "c1").String())
+			if err != nil || n != 2 {
+				t.Fatalf("preempted %d nodes: %v", n, err)
+			}
+		})
 	}
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -138,13 +139,15 @@ func TestAccClusterResource_autoScaleNodesMove(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),
 				}},
+				Check: refreshed.check,
 				// The refresh did see the nodes move.
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(testAccClusterAddr, tfjsonpath.New("allocation_state"), knownvalue.StringExact(api.AllocationStateResizing)),
 				},
 			},
 			{
-				PreConfig:    replace,
+				// A minute of emulated time is far more than the test emulator's delays: the replacements are idle.
+				PreConfig:    func() { clock.Advance(time.Minute) },
 				RefreshState: true,
 				RefreshPlanChecks: resource.RefreshPlanChecks{PostRefresh: []plancheck.PlanCheck{
 					plancheck.ExpectEmptyPlan(),

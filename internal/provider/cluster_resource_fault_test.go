@@ -168,3 +168,47 @@ func TestAccClusterResource_resetMidPoll(t *testing.T) {
 	})
 	resource.UnitTest(t, tc)
 }
+
+// TestAccClusterResource_deletePollFails: the destroy's DELETEs are accepted, then every poll of their
+// operations fails (the gateway's 400 of a retired region, or 503s beyond the client's retries) while the service
+// goes on deleting the cluster and the workspace. The destroy settles through reads of each resource, as a create
+// does: "deleting" is waited for, 404 is the deletion done. Before, the first failed poll failed the destroy and
+// left in the state what ARM was deleting. (Resets of every poll end the wait the same way, as a pending error,
+// but after the client's exponential backoff: over three minutes for the two deletions, too slow for the suite.)
+func TestAccClusterResource_deletePollFails(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		kind  emulator.FaultKind
+		fault emulator.Fault
+	}{
+		{"gateway", emulator.FaultGateway, emulator.Fault{PollsOnly: true, Kind: emulator.FaultGateway, Times: -1}},
+		{"server errors", emulator.FaultServerError, emulator.Fault{PollsOnly: true, Status: http.StatusServiceUnavailable,
+			RetryAfter: time.Millisecond, Times: -1}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			inst := testAccEmulatorInstance(t)
+			cfg := testAccClusterConfig(inst.Info, testAccClusterManual("Standard_NC6", 1))
+			resource.UnitTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccFaultProviderFactories(),
+				CheckDestroy:             testAccCheckARMEmpty(t, inst.Info),
+				Steps: []resource.TestStep{
+					{Config: cfg, ConfigStateChecks: testAccClusterSteady(1), Check: testAccCheckARMMatchesState(t, inst.Info)},
+					{
+						PreConfig: func() { inst.Emulator.InjectFault(tc.fault) },
+						Config:    cfg,
+						Destroy:   true,
+						Check: func(*terraform.State) error {
+							// Both deletions' waits must have met the fault: one poll each, at least.
+							if n := inst.Emulator.FaultCounts()[tc.kind]; n < 2 {
+								return fmt.Errorf("%d polls failed, want at least 2 (the cluster's and the workspace's)", n)
+							}
+							return nil
+						},
+					},
+				},
+			})
+		})
+	}
+}

@@ -128,9 +128,9 @@ func (r *experimentResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if !ok {
 		return
 	}
-	deleteAndWait(ctx, &resp.Diagnostics, kindExperiment, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
+	deleteAndWait(ctx, c, &resp.Diagnostics, kindExperiment, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
 		return c.BeginDeleteExperiment(ctx, id)
-	})
+	}, experimentProvisioningState(c, id))
 }
 
 // ImportState accepts the experiment's ARM ID (fixed segments in any casing), or its identity; Read fills in the
@@ -176,7 +176,7 @@ func (r *experimentResource) createRecovery(c *client.Client, id api.ExperimentI
 	}
 }
 
-// experimentProvisioningState reads the provisioning state of an experiment, for checkCreatable.
+// experimentProvisioningState reads the provisioning state of an experiment, for checkCreatable and deleteAndWait.
 func experimentProvisioningState(c *client.Client, id api.ExperimentID) func(context.Context) (*string, error) {
 	return func(ctx context.Context) (*string, error) {
 		x, err := c.GetExperiment(ctx, id)

@@ -138,9 +138,9 @@ func (r *fileServerResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if !ok {
 		return
 	}
-	deleteAndWait(ctx, &resp.Diagnostics, kindFileServer, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
+	deleteAndWait(ctx, c, &resp.Diagnostics, kindFileServer, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
 		return c.BeginDeleteFileServer(ctx, id)
-	})
+	}, fileServerProvisioningState(c, id))
 }
 
 // ImportState accepts the file server's ARM ID (fixed segments in any casing, so the service's own
@@ -206,7 +206,7 @@ func (r *fileServerResource) createRecovery(c *client.Client, id api.FileServerI
 	}
 }
 
-// fileServerProvisioningState reads the provisioning state of a file server, for checkCreatable.
+// fileServerProvisioningState reads the provisioning state of a file server, for checkCreatable and deleteAndWait.
 func fileServerProvisioningState(c *client.Client, id api.FileServerID) func(context.Context) (*string, error) {
 	return func(ctx context.Context) (*string, error) {
 		fs, err := c.GetFileServer(ctx, id)

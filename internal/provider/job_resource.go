@@ -168,9 +168,9 @@ func (r *jobResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 		addAPIError(&resp.Diagnostics, actionTerminate, kindJob, id.String(), err)
 		return
 	}
-	deleteAndWait(ctx, &resp.Diagnostics, kindJob, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
+	deleteAndWait(ctx, c, &resp.Diagnostics, kindJob, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
 		return c.BeginDeleteJob(ctx, id)
-	})
+	}, jobProvisioningState(c, id))
 }
 
 // ImportState accepts the job's ARM ID (fixed segments in any casing), or its identity; Read fills in the rest. The secrets
@@ -354,7 +354,7 @@ func (r *jobResource) createRecovery(c *client.Client, id api.JobID, plan *jobRe
 	}
 }
 
-// jobProvisioningState reads the provisioning state of a job, for checkCreatable.
+// jobProvisioningState reads the provisioning state of a job, for checkCreatable and deleteAndWait.
 func jobProvisioningState(c *client.Client, id api.JobID) func(context.Context) (*string, error) {
 	return func(ctx context.Context) (*string, error) {
 		j, err := c.GetJob(ctx, id)

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
 )
 
@@ -24,9 +26,12 @@ const chaosApplyTries = 8
 
 // TestAccProviderChaos runs lifecycles of a workspace and two clusters (create, resize, destroy) through the
 // Terraform CLI while a fifth of the ARM requests get a random fault (resets, answers lost or cut short after
-// the work was done, 429s, 5xx bursts, gateway errors on polls). A step that fails is applied again, as a user
-// would. After every command, failed or not, it counts orphans (in ARM, in no state) and losses (in the state,
-// not in ARM): both must stay 0. The counts are logged for the record.
+// the work was done, 429s, 5xx bursts, gateway errors on polls). Between the create and the resize a third
+// cluster is created out of band (by the test's own client, without faults), and the resize's apply imports it
+// with an import block and resizes it with the others. A step that fails is applied again, as a user would.
+// After every command, failed or not, it counts orphans (in ARM, in no state) and losses (in the state, not in
+// ARM): both must stay 0, the cluster created out of band excepted until its import has succeeded. The counts
+// are logged for the record.
 func TestAccProviderChaos(t *testing.T) {
 	t.Parallel()
 	lifecycles := 1
@@ -39,13 +44,12 @@ func TestAccProviderChaos(t *testing.T) {
 	}
 	inst := testAccEmulatorInstance(t, func(c *emulator.Config) { c.FaultRate, c.FaultSeed = chaosFaultRate, chaosSeed })
 	info := inst.Info
-	run := newTFRun(t, testAccProviderWithTiming(testAccFaultTiming))
-	orphans, losses, applies, firstTry, steps, staleAfterFailedDestroy := 0, 0, 0, 0, 0, 0
-	// check compares ARM with the state without faults of its own (the test's client is not under test). After a
-	// destroy that failed, the state may still hold what ARM is deleting or has deleted (Terraform keeps a resource
-	// whose Delete returned an error, and the next command's refresh drops it): those are counted apart, not as
-	// losses. An orphan is never allowed.
-	check := func(when string, failedDestroy bool) {
+	run := newCLIWorkdirWith(t, testAccProviderWithTiming(testAccFaultTiming), nil)
+	orphans, losses, applies, firstTry, steps := 0, 0, 0, 0, 0
+	// check compares ARM with the state without faults of its own (the test's client is not under test). A
+	// destroy that failed counts like any other command: its deletions settle through reads when their waits fail
+	// (deleteAndWait), so the state never keeps what ARM is deleting or has deleted.
+	check := func(when string, unmanaged ...string) {
 		t.Helper()
 		if err := inst.Emulator.SetFaultRate(0); err != nil {
 			t.Fatal(err)
@@ -55,24 +59,25 @@ func TestAccProviderChaos(t *testing.T) {
 				t.Fatal(err)
 			}
 		}()
-		o, l := armDiff(t, info, run.stateIDs())
-		if failedDestroy {
-			staleAfterFailedDestroy += len(l)
-			l = nil
-		}
+		o, l := armDiff(t, info, append(run.stateIDs(), unmanaged...))
 		orphans, losses = orphans+len(o), losses+len(l)
 		if len(o)+len(l) > 0 {
 			t.Errorf("%s: %v", when, armStateError(o, l))
 		}
 	}
 	// converge applies (or destroys) until the command succeeds, checking ARM against the state after each try.
-	converge := func(what string, destroy bool, command func() (string, error)) {
+	// unmanaged names what is in ARM and may not be in the state yet (a cluster being imported): it is not an
+	// orphan, until the command has succeeded.
+	converge := func(what string, command func() (string, error), unmanaged ...string) {
 		t.Helper()
 		steps++
 		for try := 1; ; try++ {
 			applies++
 			out, err := command()
-			check(fmt.Sprintf("%s, try %d", what, try), destroy && err != nil)
+			if err == nil {
+				unmanaged = nil
+			}
+			check(fmt.Sprintf("%s, try %d", what, try), unmanaged...)
 			if err == nil {
 				if try == 1 {
 					firstTry++
@@ -85,24 +90,43 @@ func TestAccProviderChaos(t *testing.T) {
 			t.Logf("%s, try %d failed (applied again): %.300s", what, try, out)
 		}
 	}
+	imported := api.ClusterID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Workspace: "ws",
+		Name: chaosImportedCluster}
 	for i := 1; i <= lifecycles; i++ {
-		for _, nodes := range []int{1, 2} {
-			run.writeConfig(chaosConfig(info, nodes))
-			converge(fmt.Sprintf("lifecycle %d: apply with %d node(s)", i, nodes), false, run.apply)
-		}
-		converge(fmt.Sprintf("lifecycle %d: destroy", i), true, run.destroy)
+		run.writeConfig(chaosConfig(info, 1, ""))
+		converge(fmt.Sprintf("lifecycle %d: apply with 1 node", i), run.apply)
+		chaosCreateOutOfBand(t, inst.Emulator, testAccClient(t, info), imported)
+		run.writeConfig(chaosConfig(info, 2, imported.String()))
+		converge(fmt.Sprintf("lifecycle %d: import %s and apply with 2 nodes", i, imported.Name), run.apply, imported.String())
+		// The import block has done its work; the destroy's configuration is the same without it.
+		run.writeConfig(chaosConfig(info, 2, ""))
+		converge(fmt.Sprintf("lifecycle %d: destroy", i), run.destroy)
 	}
-	check("at the end", false)
+	check("at the end")
 	requests := inst.Emulator.RequestCount("", "/subscriptions/")
-	t.Logf("chaos: %d lifecycles, %d steps, %d first-try successes, %d commands; %d ARM requests, faults injected %v; "+
-		"orphans %d, losses %d; entries left in state by a failed destroy %d",
-		lifecycles, steps, firstTry, applies, requests, inst.Emulator.FaultCounts(), orphans, losses, staleAfterFailedDestroy)
+	t.Logf("chaos: %d lifecycles (%d imports), %d steps, %d first-try successes, %d commands; %d ARM requests, "+
+		"faults injected %v; orphans %d, losses %d",
+		lifecycles, lifecycles, steps, firstTry, applies, requests, inst.Emulator.FaultCounts(), orphans, losses)
 }
 
-// chaosConfig is a workspace and two clusters of nodes nodes each.
-func chaosConfig(info emulator.Info, nodes int) string {
+// chaosImportedCluster is the name of the cluster each lifecycle creates out of band and imports.
+const chaosImportedCluster = "c3"
+
+// chaosConfig is a workspace and two clusters of nodes nodes each. With importID it also holds the cluster
+// created out of band, of nodes nodes too, and the import block that adopts it.
+func chaosConfig(info emulator.Info, nodes int, importID string) string {
 	hcl := testAccClusterFaultWorkspace(info)
-	for _, name := range []string{"c1", "c2"} {
+	names := []string{"c1", "c2"}
+	if importID != "" {
+		names = append(names, chaosImportedCluster)
+		hcl += fmt.Sprintf(`
+import {
+  to = batchai_cluster.%[1]s
+  id = %[2]q
+}
+`, chaosImportedCluster, importID)
+	}
+	for _, name := range names {
 		hcl += fmt.Sprintf(`
 resource "batchai_cluster" %[1]q {
   name         = %[1]q
@@ -112,4 +136,31 @@ resource "batchai_cluster" %[1]q {
 `, name, testAccClusterManual("Standard_NC6", nodes))
 	}
 	return hcl
+}
+
+// chaosCreateOutOfBand creates the cluster id of one node, as the configuration's clusters are, with the test's
+// own client and the faults off (the test's client is not under test): a cluster that someone created by hand.
+func chaosCreateOutOfBand(t *testing.T, emu *emulator.Emulator, c *client.Client, id api.ClusterID) {
+	t.Helper()
+	if err := emu.SetFaultRate(0); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := emu.SetFaultRate(chaosFaultRate); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	ctx := testAccContext(t)
+	p, err := c.BeginCreateCluster(ctx, id, api.ClusterCreateParameters{Properties: &api.ClusterBaseProperties{
+		VMSize:        api.Ptr("Standard_NC6"),
+		ScaleSettings: &api.ScaleSettings{Manual: &api.ManualScaleSettings{TargetNodeCount: api.Ptr(int32(1))}},
+		UserAccountSettings: &api.UserAccountSettings{AdminUserName: api.Ptr("azureuser"),
+			AdminUserSSHPublicKey: api.Ptr(testAccClusterSSHKey)},
+	}})
+	if err == nil {
+		_, err = p.Wait(ctx)
+	}
+	if err != nil {
+		t.Fatalf("creating %s out of band: %v", id, err)
+	}
 }

@@ -342,10 +342,18 @@ func confirmWrite(ctx context.Context, t timing, read func(context.Context) erro
 	}, func(error) error { return nil })
 }
 
-// deleteAndWait starts a deletion with begin and waits for it within ctx. A resource that is already
-// gone, before or during the wait, is the desired outcome, not an error.
-func deleteAndWait(ctx context.Context, diags *diag.Diagnostics, kind, id string,
-	begin func(context.Context) (*client.Poller[struct{}], error)) {
+// deleteAndWait starts a deletion with begin and waits for it within ctx (the delete timeout). A resource that
+// is already gone, before or during the wait, is the desired outcome, not an error.
+//
+// A wait that ends before the service reported the operation's end (a poll answered by the gateway's 400, 5xx
+// beyond the client's retries, a reset) proves nothing about the deletion, which the service accepted and goes on
+// with: like a create (resource_create.go), it settles through reads of the resource (get, which returns its
+// provisioning state), at the client's poll frequency, until the delete timeout. A 404 is the deletion done;
+// "deleting" is waited for; a read that fails otherwise decides nothing and is repeated. Only a resource found
+// not being deleted, or still being deleted when the time runs out, fails the destroy: Terraform then keeps it
+// in state, which is the truth (and the next refresh drops what ARM deleted meanwhile).
+func deleteAndWait(ctx context.Context, c *client.Client, diags *diag.Diagnostics, kind, id string,
+	begin func(context.Context) (*client.Poller[struct{}], error), get func(context.Context) (*string, error)) {
 	poller, err := begin(ctx)
 	if client.IsNotFound(err) {
 		return
@@ -354,9 +362,37 @@ func deleteAndWait(ctx context.Context, diags *diag.Diagnostics, kind, id string
 		addAPIError(diags, actionDelete, kind, id, err)
 		return
 	}
-	if _, err := poller.Wait(ctx); err != nil && !client.IsNotFound(err) {
+	_, err = poller.Wait(ctx)
+	if err != nil && client.OperationPending(err) {
+		err = settleDelete(ctx, c.PollFrequency(), get, err)
+	}
+	if err != nil && !client.IsNotFound(err) {
 		addAPIError(diags, actionWaitDelete, kind, id, err)
 	}
+}
+
+// settleDelete reads a resource whose deletion's wait failed with waitErr before the operation's end, every
+// interval, until it is gone (nil), found not being deleted, or ctx ends (both waitErr, with what the reads saw).
+func settleDelete(ctx context.Context, interval time.Duration, get func(context.Context) (*string, error), waitErr error) error {
+	tflog.Info(ctx, "waiting for a deletion failed before its end; reading the resource until it is gone",
+		map[string]any{"error": waitErr.Error()})
+	return pollUntil(ctx, interval, func(ctx context.Context) (bool, error) {
+		state, err := get(ctx)
+		switch {
+		case client.IsNotFound(err):
+			return true, nil
+		case err != nil:
+			tflog.Debug(ctx, "reading the resource being deleted failed; reading again", map[string]any{"error": err.Error()})
+			return false, nil //nolint:nilerr // A failed read decides nothing: the next poll reads again.
+		case !isDeleting(state):
+			return true, fmt.Errorf("%w; read afterwards, it is not being deleted (its provisioning_state is %q): "+
+				"apply or destroy again to delete it", waitErr, api.Deref(state))
+		}
+		return false, nil
+	}, func(ctxErr error) error {
+		return fmt.Errorf("%w; read afterwards, it was still being deleted when the wait ended (%w): raise the "+
+			"delete timeout if deletions take longer, or destroy again", waitErr, ctxErr)
+	})
 }
 
 // pollUntil is the loop of every wait of the provider. It calls poll at once, then every interval, until

@@ -191,7 +191,7 @@ func (f found) stillCreating() bool {
 
 func isTerminalProvisioningState(s string) bool {
 	return strings.EqualFold(s, api.ProvisioningStateSucceeded) || strings.EqualFold(s, api.ProvisioningStateFailed) ||
-		strings.EqualFold(s, "canceled") || strings.EqualFold(s, "cancelled")
+		strings.EqualFold(s, "canceled") || strings.EqualFold(s, "cancelled") //nolint:misspell // Some services spell ARM's "Canceled" so.
 }
 
 // findCreated reads the resource until it is found (and, while the apply's time lasts, its create has ended),
@@ -216,7 +216,7 @@ func findCreated(ctx context.Context, t timing, rec createRecovery, waitErr erro
 			f.found, f.lastErr = false, err
 			if pending || ctx.Err() != nil {
 				// A 404 proves nothing while the operation runs, and there is no time left to prove anything.
-				return true, nil
+				return true, nil //nolint:nilerr // The 404 is an outcome, kept in f.lastErr, not the poll's error.
 			}
 			if n404 == 0 {
 				first404 = time.Now()

@@ -28,7 +28,7 @@ type scriptedRead struct {
 	state  string
 }
 
-func (s *scriptedRead) read(ctx context.Context) (diag.Diagnostics, error) {
+func (s *scriptedRead) read(ctx context.Context) (diag.Diagnostics, error) { //nolint:unparam // The signature of createRecovery.read.
 	step := s.script[min(s.reads, len(s.script)-1)]
 	s.reads++
 	switch step {

@@ -66,10 +66,7 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 	if !checkCreatable(ctx, c,
 		func(a action, err error) { addAPIError(&resp.Diagnostics, a, kindWorkspace, id.String(), err) },
 		func() { addAlreadyExistsError(&resp.Diagnostics, kindWorkspace, id.String(), "batchai_workspace") },
-		func(ctx context.Context) (*string, error) {
-			ws, err := c.GetWorkspace(ctx, id)
-			return api.Deref(ws.Properties).ProvisioningState, err
-		}) {
+		workspaceProvisioningState(c, id)) {
 		return
 	}
 
@@ -159,9 +156,9 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 		return
 	}
 
-	deleteAndWait(ctx, &resp.Diagnostics, kindWorkspace, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
+	deleteAndWait(ctx, c, &resp.Diagnostics, kindWorkspace, id.String(), func(ctx context.Context) (*client.Poller[struct{}], error) {
 		return c.BeginDeleteWorkspace(ctx, id)
-	})
+	}, workspaceProvisioningState(c, id))
 }
 
 // ImportState accepts the workspace's ARM ID in any casing of its fixed segments, or its identity; Read fills
@@ -225,4 +222,13 @@ func (r *workspaceResource) updateTags(ctx context.Context, c *client.Client, id
 		return api.Workspace{}, err
 	}
 	return poller.Wait(ctx)
+}
+
+// workspaceProvisioningState reads the workspace's provisioning state, for the waits of checkCreatable and
+// deleteAndWait.
+func workspaceProvisioningState(c *client.Client, id api.WorkspaceID) func(context.Context) (*string, error) {
+	return func(ctx context.Context) (*string, error) {
+		ws, err := c.GetWorkspace(ctx, id)
+		return api.Deref(ws.Properties).ProvisioningState, err
+	}
 }
