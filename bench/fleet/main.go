@@ -345,7 +345,7 @@ func measureSize(r *runner, res *results, work, wsID string, n int, o options) e
 }
 
 // profilePlan applies n clusters, runs one more no-op plan with the profiled provider, and writes pprof's top
-// functions (flat and cumulative) to o.profileOut.
+// functions (flat and cumulative) to o.profileOut and the merged profile next to it (.pb.gz).
 func profilePlan(r *runner, bins binaries, work, wsID string, n int, o options) error {
 	dir := filepath.Join(work, fmt.Sprintf("n%d", n), kindBatchAI)
 	if _, err := r.measure(dir, phaseApply, kindBatchAI, n, 0, nil, applyArgs...); err != nil {
@@ -377,6 +377,17 @@ func profilePlan(r *runner, bins binaries, work, wsID string, n int, o options) 
 		}
 		fmt.Fprintf(&text, "\n# go tool pprof %s\n%s", strings.Join(mode, " "), out)
 	}
+	// The merged profile itself, for `go tool pprof` (-list, -peek, -http) on whatever the top lists leave open.
+	merged := strings.TrimSuffix(o.profileOut, filepath.Ext(o.profileOut)) + ".pb.gz"
+	args := append([]string{"tool", "pprof", "-proto", bins.profiled}, profiles...)
+	raw, err := exec.Command("go", args...).Output()
+	if err != nil {
+		return fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+	}
+	if err := os.WriteFile(merged, raw, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(&text, "\n# the merged profile: %s (go tool pprof -top %s)\n", filepath.Base(merged), merged)
 	if _, err := r.measure(dir, phaseDestroy, kindBatchAI, n, 0, nil, destroyArgs...); err != nil {
 		return err
 	}

@@ -1,6 +1,6 @@
 // Command profiled is the provider with a CPU profile, for the fleet benchmark only (bench/fleet): it serves
-// exactly as main.go does (logs included) and, when FLEETBENCH_CPUPROFILE names a folder, writes the CPU profile of its whole
-// life there as cpu-<pid>.pprof once Terraform has shut it down.
+// as main.go does (its logging switch included) and, when FLEETBENCH_CPUPROFILE names a folder, writes the CPU
+// profile of its whole life there as cpu-<pid>.pprof once Terraform has shut it down.
 package main
 
 import (
