@@ -48,6 +48,8 @@ type options struct {
 	profileOut        string
 	before            string
 	providerSrc       string
+	render            string
+	providerEnv       string
 	keep              bool
 }
 
@@ -70,6 +72,8 @@ func parseOptions() (options, error) {
 	flag.StringVar(&o.before, "before", "", "the results.json of an earlier run, whose batchai no-op plan the plot shows in gray")
 	flag.StringVar(&o.providerSrc, "provider-src", "", "build the provider from this source tree instead (say, `git archive main` unpacked): "+
 		"the before of a before/after pair; the emulator and the harness stay this tree's, and there is no profile")
+	flag.StringVar(&o.render, "render", "", "measure nothing: write -out and -png again from this results.json (after a change to how they are written)")
+	flag.StringVar(&o.providerEnv, "provider-env", "", "KEY=value pairs, separated by commas, for the provider processes only (say GOMEMLIMIT=48MiB)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the work folder (configurations, states, Terraform's output)")
 	flag.Parse()
 	var err error
@@ -98,6 +102,9 @@ func run() error {
 	o, err := parseOptions()
 	if err != nil {
 		return err
+	}
+	if o.render != "" {
+		return render(o)
 	}
 	if err := checkAddress("."); err != nil {
 		return err
@@ -149,10 +156,38 @@ func run() error {
 		}
 	}
 	header := runHeader(o, tfVersion, load, loadAverage(), time.Since(started))
+	res.Header = header
 	if err := writeResults(res, o, header); err != nil {
 		return err
 	}
 	return drawPlot(res, o.png, o.before, header)
+}
+
+// render writes the summary and the plot again from a results.json. A file written before results had a
+// header takes the header of the summary it is written over.
+func render(o options) error {
+	raw, err := os.ReadFile(o.render)
+	if err != nil {
+		return err
+	}
+	var res results
+	if err := json.Unmarshal(raw, &res); err != nil {
+		return fmt.Errorf("%s: %w", o.render, err)
+	}
+	if res.Header == "" {
+		old, _ := os.ReadFile(o.out)
+		for _, line := range strings.SplitAfter(string(old), "\n") {
+			if !strings.HasPrefix(line, "# ") || strings.HasPrefix(line, "# medians") {
+				break
+			}
+			res.Header += line
+		}
+	}
+	o.jsonOut = o.render
+	if err := writeResults(&res, o, res.Header); err != nil {
+		return err
+	}
+	return drawPlot(&res, o.png, o.before, res.Header)
 }
 
 // binaries are what build produces.
@@ -254,7 +289,7 @@ func withEmulator(work, name string, bins binaries, args []string, o options, bo
 		logDir:    logDir,
 	}
 	r.env = append(r.env, "TF_CLI_CONFIG_FILE="+cliConfigPath, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
-		wrapperProviderEnv+"="+bins.provider, wrapperUsageEnv+"="+r.usageLog)
+		wrapperProviderEnv+"="+bins.provider, wrapperUsageEnv+"="+r.usageLog, wrapperChildEnv+"="+o.providerEnv)
 	wsDir := filepath.Join(work, name, "workspace")
 	if err := writeRoot(wsDir, workspaceConfig(emu.info.ResourceGroup)); err != nil {
 		return err
@@ -361,7 +396,7 @@ func profilePlan(r *runner, bins binaries, work, wsID string, n int, o options) 
 	if err != nil {
 		return err
 	}
-	profiles, err := filepath.Glob(filepath.Join(profDir, "*.pprof"))
+	profiles, err := filepath.Glob(filepath.Join(profDir, "cpu-*.pprof"))
 	if err != nil || len(profiles) == 0 {
 		return fmt.Errorf("the profiled provider wrote no profile into %s", profDir)
 	}
@@ -388,6 +423,19 @@ func profilePlan(r *runner, bins binaries, work, wsID string, n int, o options) 
 		return err
 	}
 	fmt.Fprintf(&text, "\n# the merged profile: %s (go tool pprof -top %s)\n", filepath.Base(merged), merged)
+	// The heap at its largest, in the provider process that grew most (the one that served the plan).
+	if heaps, _ := filepath.Glob(filepath.Join(profDir, "heap-*.pprof")); len(heaps) > 0 {
+		largest, size := "", int64(-1)
+		for _, h := range heaps {
+			if fi, err := os.Stat(h); err == nil && fi.Size() > size {
+				largest, size = h, fi.Size()
+			}
+		}
+		args := []string{"tool", "pprof", "-top", "-sample_index=inuse_space", "-nodecount=30", bins.profiled, largest}
+		if out, err := exec.Command("go", args...).Output(); err == nil {
+			fmt.Fprintf(&text, "\n# the heap in use at its largest: go tool pprof -top -sample_index=inuse_space\n%s", out)
+		}
+	}
 	if _, err := r.measure(dir, phaseDestroy, kindBatchAI, n, 0, nil, destroyArgs...); err != nil {
 		return err
 	}
@@ -469,10 +517,18 @@ func cpuModel() string {
 // runHeader describes the run: when, where, with what, under which load.
 func runHeader(o options, tfVersion, loadBefore, loadAfter string, took time.Duration) string {
 	return fmt.Sprintf("# make bench (fleet), %s, commit %s, %s\n# %s, %d CPUs; %s; load average %s at the start, %s at the end; took %s\n"+
-		"# emulator: %s %s; provider poll_interval %s; Terraform's default parallelism (10)\n",
+		"# emulator: %s %s; provider poll_interval %s%s; Terraform's default parallelism (10)\n",
 		time.Now().UTC().Format(time.RFC3339), commit(), runtime.Version(), cpuModel(), runtime.NumCPU(), tfVersion,
-		loadBefore, loadAfter, took.Round(time.Second), strings.Join(quotaArgs, " "), o.emulatorArgs, o.pollInterval) +
+		loadBefore, loadAfter, took.Round(time.Second), strings.Join(quotaArgs, " "), o.emulatorArgs, o.pollInterval, providerEnvNote(o)) +
 		providerSource(o)
+}
+
+// providerEnvNote names the provider-only environment of -provider-env, if any.
+func providerEnvNote(o options) string {
+	if o.providerEnv == "" {
+		return ""
+	}
+	return ", provider environment " + o.providerEnv
 }
 
 // providerSource is the header line naming where the provider came from when it is not this tree (-provider-src):

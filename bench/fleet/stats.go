@@ -38,6 +38,8 @@ func (s summary) format(decimals int) string {
 
 // results are every measurement of a benchmark run.
 type results struct {
+	// Header describes the run (runHeader).
+	Header       string        `json:"header,omitempty"`
 	Measurements []measurement `json:"measurements"`
 	Throttled    []measurement `json:"throttled,omitempty"`
 }
@@ -112,12 +114,23 @@ func (r *results) writeRequests(w io.Writer, sizes []int) {
 	}
 }
 
-// writeThrottled writes the throttled run: its figures and its requests, 429s included.
+// writeThrottled writes the throttled run: its figures and its requests, 429s included, and what got through
+// (requests minus 429s) next to the first unthrottled run of the same phase and size. Every 429 asks for one
+// retry after its Retry-After; when what got through matches the unthrottled counts (polls aside: they depend
+// on how long the operations took), the provider retried exactly what throttling asked, no more.
 func (r *results) writeThrottled(w io.Writer) {
 	for _, m := range r.Throttled {
 		rc := m.Requests
 		fmt.Fprintf(w, "%-20s N=%-4d wall %.1f s, CPU %.1f s (provider %.1f s); %d requests, %d throttled (429): %s\n",
 			m.Phase, m.N, m.WallSeconds, m.CPUSeconds, m.ProviderCPUSeconds, rc.total(rc.All), rc.total(rc.Throttled), rc)
+		through := requestCounts{All: map[string]int{}}
+		for k, v := range rc.All {
+			through.All[k] = v - rc.Throttled[k]
+		}
+		fmt.Fprintf(w, "%-20s        got through: %s\n", "", through)
+		if un := r.of(m.Phase, kindBatchAI, m.N); len(un) > 0 {
+			fmt.Fprintf(w, "%-20s        unthrottled: %s\n", "", un[0].Requests)
+		}
 	}
 }
 

@@ -25,6 +25,9 @@ const (
 	wrapperProviderEnv = "FLEETBENCH_PROVIDER"
 	// wrapperUsageEnv names the file the wrapper appends one usageRecord line to per provider process.
 	wrapperUsageEnv = "FLEETBENCH_USAGE_LOG"
+	// wrapperChildEnv holds KEY=value pairs, separated by commas, that the wrapper adds to the provider's
+	// environment only (say, GOGC or GOMEMLIMIT, which would change Terraform's own runtime too).
+	wrapperChildEnv = "FLEETBENCH_PROVIDER_ENV"
 	// providerBinaryName is the name Terraform looks for in a dev_overrides folder.
 	providerBinaryName = "terraform-provider-batchai"
 )
@@ -51,6 +54,9 @@ func runWrapper() int {
 	}
 	cmd := exec.Command(real, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	if extra := os.Getenv(wrapperChildEnv); extra != "" {
+		cmd.Env = append(os.Environ(), strings.Split(extra, ",")...)
+	}
 	// Terraform signals the whole process group on an interrupt, so the provider gets it directly; the
 	// wrapper only has to outlive it to account for it.
 	signal.Ignore(syscall.SIGINT)
