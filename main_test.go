@@ -24,8 +24,8 @@ func TestProviderLogsOnlyWhenAsked(t *testing.T) {
 		t.Fatal("TF_ACC_TERRAFORM_PATH is not set: run `eval \"$(scripts/terraform-cli.sh --print-env)\"` first")
 	}
 	dir := t.TempDir()
-	real := filepath.Join(dir, "bin", "terraform-provider-batchai")
-	build := exec.Command("go", "build", "-o", real, ".")
+	binary := filepath.Join(dir, "bin", "terraform-provider-batchai")
+	build := exec.Command("go", "build", "-o", binary, ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
@@ -33,7 +33,7 @@ func TestProviderLogsOnlyWhenAsked(t *testing.T) {
 	if err := os.MkdirAll(plugins, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	wrapper := fmt.Sprintf("#!/bin/sh\nexec %q \"$@\" 2>>\"$BATCHAI_TEST_PROVIDER_STDERR\"\n", real)
+	wrapper := fmt.Sprintf("#!/bin/sh\nexec %q \"$@\" 2>>\"$BATCHAI_TEST_PROVIDER_STDERR\"\n", binary)
 	if err := os.WriteFile(filepath.Join(plugins, "terraform-provider-batchai"), []byte(wrapper), 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +158,7 @@ func logLinesByModule(t *testing.T, path string) map[string]int {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	counts := map[string]int{}
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)

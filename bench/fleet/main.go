@@ -121,7 +121,7 @@ func run() error {
 	if o.keep {
 		fmt.Fprintln(os.Stderr, "fleet: work folder", work)
 	} else {
-		defer os.RemoveAll(work)
+		defer func() { _ = os.RemoveAll(work) }()
 	}
 	bins, err := build(work, o)
 	if err != nil {
@@ -141,7 +141,7 @@ func run() error {
 			}
 		}
 		if o.profile {
-			return profilePlan(r, bins, work, wsID, slices.Max(all), o)
+			return profilePlan(r, bins, work, slices.Max(all), o)
 		}
 		return nil
 	}); err != nil {
@@ -235,7 +235,7 @@ func copyFile(from, to string) error {
 	if err != nil {
 		return err
 	}
-	defer in.Close()
+	defer func() { _ = in.Close() }()
 	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o700)
 	if err != nil {
 		return err
@@ -381,7 +381,7 @@ func measureSize(r *runner, res *results, work, wsID string, n int, o options) e
 
 // profilePlan applies n clusters, runs one more no-op plan with the profiled provider, and writes pprof's top
 // functions (flat and cumulative) to o.profileOut and the merged profile next to it (.pb.gz).
-func profilePlan(r *runner, bins binaries, work, wsID string, n int, o options) error {
+func profilePlan(r *runner, bins binaries, work string, n int, o options) error {
 	dir := filepath.Join(work, fmt.Sprintf("n%d", n), kindBatchAI)
 	if _, err := r.measure(dir, phaseApply, kindBatchAI, n, 0, nil, applyArgs...); err != nil {
 		return err

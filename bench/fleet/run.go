@@ -74,7 +74,7 @@ func (r *runner) measure(dir, phase, kind string, n, run int, extraEnv []string,
 	if err != nil {
 		return m, err
 	}
-	defer out.Close()
+	defer func() { _ = out.Close() }()
 	cmd := exec.Command(r.terraform, args...)
 	cmd.Dir = dir
 	cmd.Env = append(append([]string{}, r.env...), extraEnv...)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 )
@@ -80,7 +79,7 @@ func ratio(a, b summary) string {
 }
 
 // writeTable writes the paired figures of every phase and size, Markdown style (bench/README.md quotes it).
-func (r *results) writeTable(w io.Writer, sizes []int) {
+func (r *results) writeTable(w *strings.Builder, sizes []int) {
 	fmt.Fprintln(w, "| phase | N | batchai wall s | terraform_data wall s | wall ratio | batchai CPU s | terraform_data CPU s | CPU ratio | provider CPU s | core CPU s (batchai) | emulator CPU s | provider peak RSS MiB | runs |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, phase := range []string{phasePlan, phasePlanLocal, phaseApply, phaseDestroy} {
@@ -100,7 +99,7 @@ func (r *results) writeTable(w io.Writer, sizes []int) {
 
 // writeRequests writes the requests of the first batchai run of each phase and size, by kind, with the
 // requests per cluster.
-func (r *results) writeRequests(w io.Writer, sizes []int) {
+func (r *results) writeRequests(w *strings.Builder, sizes []int) {
 	for _, phase := range []string{phasePlan, phasePlanLocal, phaseApply, phaseDestroy} {
 		for _, n := range sizes {
 			b := r.of(phase, kindBatchAI, n)
@@ -118,7 +117,7 @@ func (r *results) writeRequests(w io.Writer, sizes []int) {
 // (requests minus 429s) next to the first unthrottled run of the same phase and size. Every 429 asks for one
 // retry after its Retry-After; when what got through matches the unthrottled counts (polls aside: they depend
 // on how long the operations took), the provider retried exactly what throttling asked, no more.
-func (r *results) writeThrottled(w io.Writer) {
+func (r *results) writeThrottled(w *strings.Builder) {
 	for _, m := range r.Throttled {
 		rc := m.Requests
 		fmt.Fprintf(w, "%-20s N=%-4d wall %.1f s, CPU %.1f s (provider %.1f s); %d requests, %d throttled (429): %s\n",

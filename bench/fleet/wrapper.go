@@ -47,12 +47,12 @@ func isWrapper() bool {
 
 // runWrapper is the whole life of the wrapper process; it returns the exit status.
 func runWrapper() int {
-	real := os.Getenv(wrapperProviderEnv)
-	if real == "" {
+	provider := os.Getenv(wrapperProviderEnv)
+	if provider == "" {
 		fmt.Fprintln(os.Stderr, "fleet bench wrapper: "+wrapperProviderEnv+" is not set")
 		return 1
 	}
-	cmd := exec.Command(real, os.Args[1:]...)
+	cmd := exec.Command(provider, os.Args[1:]...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	if extra := os.Getenv(wrapperChildEnv); extra != "" {
 		cmd.Env = append(os.Environ(), strings.Split(extra, ",")...)
