@@ -44,6 +44,7 @@ type options struct {
 	pollInterval      string
 	emulatorArgs      string
 	throttle, profile bool
+	throttledInto     string
 	out, jsonOut, png string
 	profileOut        string
 	before            string
@@ -64,6 +65,7 @@ func parseOptions() (options, error) {
 	flag.StringVar(&o.emulatorArgs, "emulator-args", "--operation-delay 50ms --allocation-delay 10ms --provisioning-delay 50ms",
 		"batchai-emulator flags besides the quotas (its delays: emulatortest's, so that waiting does not hide the cost)")
 	flag.BoolVar(&o.throttle, "throttle", true, "also apply, plan and destroy the largest size once against an emulator with --throttle")
+	flag.StringVar(&o.throttledInto, "throttled-into", "", "run only the throttled part, and add it to this results.json (rewriting -out and -png)")
 	flag.BoolVar(&o.profile, "profile", true, "profile the provider during one more plan of the largest size")
 	flag.StringVar(&o.out, "out", "bench/results.txt", "the summary")
 	flag.StringVar(&o.jsonOut, "json", "bench/results.json", "every measurement")
@@ -134,6 +136,18 @@ func run() error {
 
 	res := &results{}
 	all := unionSorted(o.sizes, o.plotSizes)
+	if o.throttledInto != "" {
+		raw, err := os.ReadFile(o.throttledInto)
+		if err != nil {
+			return err
+		}
+		if err := json.Unmarshal(raw, res); err != nil {
+			return fmt.Errorf("%s: %w", o.throttledInto, err)
+		}
+		o.jsonOut, o.throttle, o.profile = o.throttledInto, true, false
+		res.Throttled, res.ThrottledError = nil, ""
+		return runThrottled(res, work, bins, o, res.Header)
+	}
 	if err := withEmulator(work, "emulator", bins, strings.Fields(o.emulatorArgs), o, func(r *runner, wsID string) error {
 		for _, n := range all {
 			if err := measureSize(r, res, work, wsID, n, o); err != nil {
@@ -147,20 +161,44 @@ func run() error {
 	}); err != nil {
 		return err
 	}
-	if o.throttle {
-		args := append(strings.Fields(o.emulatorArgs), "--throttle")
-		if err := withEmulator(work, "emulator-throttled", bins, args, o, func(r *runner, wsID string) error {
-			return measureThrottled(r, res, work, wsID, slices.Max(o.sizes), o)
-		}); err != nil {
-			return err
-		}
-	}
 	header := runHeader(o, tfVersion, load, loadAverage(), time.Since(started))
 	res.Header = header
 	if err := writeResults(res, o, header); err != nil {
 		return err
 	}
+	if err := drawPlot(res, o.png, o.before, header); err != nil {
+		return err
+	}
+	if !o.throttle {
+		return nil
+	}
+	return runThrottled(res, work, bins, o, header)
+}
+
+// runThrottled applies, plans and destroys the largest size once against an emulator with --throttle and
+// writes the results again with it. A command that fails there is a finding, recorded in the results, not
+// the end of the benchmark.
+func runThrottled(res *results, work string, bins binaries, o options, header string) error {
+	args := append(strings.Fields(o.emulatorArgs), "--throttle")
+	if err := withEmulator(work, "emulator-throttled", bins, args, o, func(r *runner, wsID string) error {
+		return measureThrottled(r, res, work, wsID, slices.Max(o.sizes), o)
+	}); err != nil {
+		res.ThrottledError = err.Error()
+		fmt.Fprintln(os.Stderr, "fleet: the throttled run failed:", err)
+	}
+	if err := writeResults(res, o, header); err != nil {
+		return err
+	}
 	return drawPlot(res, o.png, o.before, header)
+}
+
+// firstLines is the first n lines of s.
+func firstLines(s string, n int) string {
+	lines := strings.SplitN(s, "\n", n+1)
+	if len(lines) > n {
+		lines = append(lines[:n], "...")
+	}
+	return strings.Join(lines, "\n")
 }
 
 // render writes the summary and the plot again from a results.json. A file written before results had a
@@ -454,6 +492,7 @@ func measureThrottled(r *runner, res *results, work, wsID string, n int, o optio
 	}{{phaseApply, applyArgs}, {phasePlan, planArgs}, {phaseDestroy, destroyArgs}} {
 		m, err := r.measure(dir, p.phase, kindBatchAI, n, 1, nil, p.args...)
 		if err != nil {
+			res.Throttled = append(res.Throttled, m) // What it sent before it failed.
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "fleet: throttled N=%d %s: %.1f s, %d requests, %d throttled\n", n, p.phase, m.WallSeconds,
@@ -552,9 +591,12 @@ func writeResults(res *results, o options, header string) error {
 	res.writeTable(&b, unionSorted(o.sizes, o.plotSizes))
 	b.WriteString("\nRequests the emulator received (first batchai run of each phase):\n")
 	res.writeRequests(&b, unionSorted(o.sizes, o.plotSizes))
-	if len(res.Throttled) > 0 {
+	if len(res.Throttled) > 0 || res.ThrottledError != "" {
 		b.WriteString("\nAgainst an emulator with --throttle (ARM's token buckets), once:\n")
 		res.writeThrottled(&b)
+	}
+	if res.ThrottledError != "" {
+		fmt.Fprintf(&b, "the throttled run FAILED: %s\n", firstLines(res.ThrottledError, 12))
 	}
 	if err := os.WriteFile(o.out, []byte(b.String()), 0o644); err != nil {
 		return err

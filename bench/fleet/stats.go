@@ -41,6 +41,8 @@ type results struct {
 	Header       string        `json:"header,omitempty"`
 	Measurements []measurement `json:"measurements"`
 	Throttled    []measurement `json:"throttled,omitempty"`
+	// ThrottledError is why a command of the throttled run failed, if one did.
+	ThrottledError string `json:"throttled_error,omitempty"`
 }
 
 // of returns the measurements of one phase, side and size.
