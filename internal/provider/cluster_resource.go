@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"reflect"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -134,13 +133,7 @@ func (r *clusterResource) Read(ctx context.Context, req resource.ReadRequest, re
 		addAPIError(&resp.Diagnostics, actionRead, kindCluster, id.String(), err)
 		return
 	}
-	prior := state
 	resp.Diagnostics.Append(state.setFromAPI(ctx, cl)...)
-	if !resp.Diagnostics.HasError() && reflect.DeepEqual(prior, state) {
-		// Nothing changed: resp.State already holds the prior state, and converting the model back into it is the
-		// costliest part of a refresh that finds no drift, the common case of a plan.
-		return
-	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 	// A wait for steady left pending has nothing left to do once the cluster is steady.
 	if isSteady(cl) && steadyWaitPending(ctx, req.Private, &resp.Diagnostics) {
@@ -287,12 +280,6 @@ func (r *clusterResource) ImportState(ctx context.Context, req resource.ImportSt
 func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if req.Plan.Raw.IsNull() {
 		return // destroy
-	}
-	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) {
-		// Nothing changes (a no-op plan, the common case): no block is removed, the observed values are already the
-		// state's and a cluster that does not grow needs no quota check, so the model conversions below would only
-		// produce this same plan.
-		return
 	}
 	var plan clusterResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
