@@ -101,7 +101,7 @@ func drawPlot(res *results, path, beforeFile, header string) error {
 	}
 	hline(img, left, width-right, height-bottom, colorAxis)
 	vline(img, left, top, height-bottom, colorAxis)
-	drawText(img, left, 14, "plan time against N (median wall s; whiskers: min-max)", 2, colorAxis)
+	drawText(img, left, 14, "plan time against N (median wall s, whiskers: min-max)", 2, colorAxis)
 	if f := strings.Fields(strings.SplitN(header, "\n", 2)[0]); len(f) > 0 {
 		drawText(img, left, 40, strings.Join(f[1:], " "), 1, colorAxis)
 	}
