@@ -166,7 +166,11 @@ func TestClientHoldsRequestsAfterA429(t *testing.T) {
 		t.Fatal("the second request never reached the service")
 	}
 	// Retry-After is whole seconds; 0.8 s tolerates the time between the 429 and the gate closing.
-	if waited := at.(time.Time).Sub(sentAt); waited < 800*time.Millisecond {
+	arrivedAt, ok := at.(time.Time)
+	if !ok {
+		t.Fatalf("arrival time %T", at)
+	}
+	if waited := arrivedAt.Sub(sentAt); waited < 800*time.Millisecond {
 		t.Errorf("the request started after a 429 with Retry-After: 1 reached the service %v later, want about 1 s", waited)
 	}
 	if s.requests() != 3 {
