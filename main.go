@@ -19,8 +19,14 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
+	// In debug mode the provider's standard error goes to a person, not through Terraform's log filter.
+	if !debug {
+		if err := provider.SilenceUnreadLogs(); err != nil {
+			log.Fatal(err.Error())
+		}
+	}
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: "registry.terraform.io/batchai-tf/batchai",
+		Address: provider.Address,
 		Debug:   debug,
 	})
 	if err != nil {

@@ -61,6 +61,7 @@ type Client struct {
 	// bearer token, which a SAS URL does not take and must never be sent to a storage host.
 	storage       runtime.Pipeline
 	pollFrequency time.Duration
+	gate          *throttleGate
 }
 
 // New builds a Client.
@@ -101,7 +102,10 @@ func New(o Options) (*Client, error) {
 		// minutes of polling to a 409.
 		DisableRPRegistration: true,
 	}
-	pl, err := armruntime.NewPipeline(moduleName, "v1", o.Credential, runtime.PipelineOptions{}, opts)
+	// One gate for every ARM request of this client: a 429 holds back all of them (throttle.go).
+	gate := newThrottleGate()
+	pl, err := armruntime.NewPipeline(moduleName, "v1", o.Credential,
+		runtime.PipelineOptions{PerRetry: []policy.Policy{gate}}, opts)
 	if err != nil {
 		return nil, fmt.Errorf("client: %w", err)
 	}
@@ -118,6 +122,7 @@ func New(o Options) (*Client, error) {
 		pipeline:       pl,
 		storage:        storage,
 		pollFrequency:  freq,
+		gate:           gate,
 	}, nil
 }
 

@@ -25,10 +25,15 @@ type script struct {
 	mu    sync.Mutex
 	steps []func(w http.ResponseWriter, r *http.Request)
 	seen  []string
+	// onRequest, when set before the first request, sees every request as it arrives.
+	onRequest func(r *http.Request)
 }
 
 func (s *script) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
+	if s.onRequest != nil {
+		s.onRequest(r)
+	}
 	s.seen = append(s.seen, r.Method+" "+r.URL.Path)
 	if len(s.steps) == 0 {
 		s.mu.Unlock()

@@ -2,7 +2,9 @@ package provider
 
 import (
 	"context"
+	"os"
 	"regexp"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -61,7 +63,14 @@ var (
 // field map with the contexts derived from it, and the request that configured the provider keeps using
 // those. azcore logs request lines and allow-listed headers only (Authorization is always "REDACTED" and
 // bodies are never logged, see client.New); the masks are a second line of defense.
+//
+// When the provider's logger is off (TF_LOG_PROVIDER_BATCHAI=OFF, as SilenceUnreadLogs sets it when nobody reads
+// the logs) no listener is installed: tflog masks every message with regular expressions before it checks the
+// level, and azcore formats no message when it has no listener.
 func routeSDKLogs(ctx context.Context, secrets []string) {
+	if providerLoggerOff() {
+		return
+	}
 	ctx = tflog.NewSubsystem(ctx, sdkLogSubsystem)
 	ctx = tflog.SubsystemMaskLogRegexes(ctx, sdkLogSubsystem, secretPatterns...)
 	if len(secrets) > 0 {
@@ -89,4 +98,10 @@ func installSDKLogListener() {
 		})
 		sdkLogInstalled.Store(true)
 	})
+}
+
+// providerLoggerOff reports whether the provider's own logger is off, from the variable terraform-plugin-go reads
+// its level from.
+func providerLoggerOff() bool {
+	return strings.EqualFold(strings.TrimSpace(os.Getenv("TF_LOG_PROVIDER_"+ProviderLogName)), logLevelOff)
 }

@@ -28,6 +28,10 @@ var (
 	_ provider.ProviderWithEphemeralResources = &batchaiProvider{}
 )
 
+// Address is the provider's registry address: the one main serves, and the source of its log variable's name
+// (ProviderLogName).
+const Address = "registry.terraform.io/batchai-tf/batchai"
+
 // New returns the provider factory for providerserver.Serve and the tests.
 func New(version string) func() provider.Provider {
 	return func() provider.Provider {
