@@ -8,7 +8,8 @@
 #   HOSTNAME/NAMESPACE/TYPE/VERSION/OS_ARCH/terraform-provider-TYPE_vVERSION
 # Terraform resolves `source = "batchai-tf/batchai"` to registry.terraform.io/batchai-tf/batchai and OpenTofu
 # to registry.opentofu.org/batchai-tf/batchai, so the binary goes under both host names. The namespace and
-# type come from the provider's address in main.go, the version from the topmost entry of CHANGELOG.md.
+# type come from the provider's address (the Address constant of internal/provider/provider.go, which main.go
+# serves), the version from the topmost entry of CHANGELOG.md.
 #
 # Environment: VERSION (default: CHANGELOG.md's), PLUGINS_DIR (default: $HOME/.terraform.d/plugins), GOBIN
 # (default: go env GOBIN, else GOPATH/bin), GOOS and GOARCH (default: go env).
@@ -23,8 +24,9 @@ fail() {
 }
 
 command -v go >/dev/null 2>&1 || fail "go is not on PATH"
-address=$(sed -n 's/^[[:space:]]*Address:[[:space:]]*"\([^"]*\)".*/\1/p' main.go | head -n 1)
-[[ "$address" =~ ^[^/]+/([^/]+)/([^/]+)$ ]] || fail "cannot read the provider address from main.go (got '$address')"
+address=$(sed -n 's/^const Address = "\([^"]*\)".*/\1/p' internal/provider/provider.go)
+[[ "$address" =~ ^[^/]+/([^/]+)/([^/]+)$ ]] ||
+  fail "cannot read the provider address (const Address) from internal/provider/provider.go (got '$address')"
 namespace=${BASH_REMATCH[1]} type=${BASH_REMATCH[2]}
 version=${VERSION:-$(sed -n 's/^## \([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\).*/\1/p' CHANGELOG.md | head -n 1)}
 [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]+)?$ ]] ||
