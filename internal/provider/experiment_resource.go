@@ -136,22 +136,8 @@ func (r *experimentResource) Delete(ctx context.Context, req resource.DeleteRequ
 // ImportState accepts the experiment's ARM ID (fixed segments in any casing), or its identity; Read fills in the
 // rest.
 func (r *experimentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw := importedID(ctx, req, kindExperiment, &resp.Diagnostics, experimentIDFromIdentity(r.providerSubscription()))
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	id, err := api.ParseExperimentID(raw)
-	if err == nil {
-		err = api.ValidateName(id.Name)
-	}
-	if err != nil {
-		addInvalidImportIDError(&resp.Diagnostics, kindExperiment, err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("workspace_id"), id.WorkspaceID().String())...)
-	setIdentity(ctx, resp.Identity, newExperimentIdentity(id), &resp.Diagnostics)
+	importByID(ctx, req, resp, kindExperiment, api.ParseExperimentID, experimentIDFromIdentity(r.providerSubscription()),
+		workspaceChildImported[api.ExperimentID], newExperimentIdentity)
 }
 
 // createRecovery is how an experiment whose create did not finish is recorded (see recoverFailedCreate).

@@ -147,23 +147,10 @@ func (r *fileServerResource) Delete(ctx context.Context, req resource.DeleteRequ
 // "fileservers" too), or its identity; Read fills in the rest. The secrets cannot be imported: the
 // configuration's are adopted.
 func (r *fileServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw := importedID(ctx, req, kindFileServer, &resp.Diagnostics, fileServerIDFromIdentity(r.providerSubscription()))
-	if resp.Diagnostics.HasError() {
-		return
+	if importByID(ctx, req, resp, kindFileServer, api.ParseFileServerID, fileServerIDFromIdentity(r.providerSubscription()),
+		workspaceChildImported[api.FileServerID], newFileServerIdentity) {
+		resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 	}
-	id, err := api.ParseFileServerID(raw)
-	if err == nil {
-		err = api.ValidateName(id.Name)
-	}
-	if err != nil {
-		addInvalidImportIDError(&resp.Diagnostics, kindFileServer, err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("workspace_id"), id.WorkspaceID().String())...)
-	setIdentity(ctx, resp.Identity, newFileServerIdentity(id), &resp.Diagnostics)
-	resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 }
 
 // ModifyPlan requires, in the plan of a create (or of the create half of a replacement), a password or an SSH

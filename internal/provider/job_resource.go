@@ -176,23 +176,12 @@ func (r *jobResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 // ImportState accepts the job's ARM ID (fixed segments in any casing), or its identity; Read fills in the rest. The secrets
 // cannot be imported: the configuration's are adopted in place (a replacement would run the job again).
 func (r *jobResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw := importedID(ctx, req, kindJob, &resp.Diagnostics, jobIDFromIdentity(r.providerSubscription()))
-	if resp.Diagnostics.HasError() {
-		return
+	if importByID(ctx, req, resp, kindJob, api.ParseJobID, jobIDFromIdentity(r.providerSubscription()),
+		func(id api.JobID) importedAttributes {
+			return importedAttributes{name: id.Name, parentAttr: "experiment_id", parent: id.ExperimentID().String()}
+		}, newJobIdentity) {
+		resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 	}
-	id, err := api.ParseJobID(raw)
-	if err == nil {
-		err = api.ValidateName(id.Name)
-	}
-	if err != nil {
-		addInvalidImportIDError(&resp.Diagnostics, kindJob, err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("experiment_id"), id.ExperimentID().String())...)
-	setIdentity(ctx, resp.Identity, newJobIdentity(id), &resp.Diagnostics)
-	resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 }
 
 // ModifyPlan requires, in the plan of a create (or of the create half of a replacement), every secret the new

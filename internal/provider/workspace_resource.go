@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -164,22 +163,10 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 // ImportState accepts the workspace's ARM ID in any casing of its fixed segments, or its identity; Read fills
 // in the rest.
 func (r *workspaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw := importedID(ctx, req, kindWorkspace, &resp.Diagnostics, workspaceIDFromIdentity(r.providerSubscription()))
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	id, err := api.ParseWorkspaceID(raw)
-	if err == nil {
-		err = api.ValidateName(id.Name)
-	}
-	if err != nil {
-		addInvalidImportIDError(&resp.Diagnostics, kindWorkspace, err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("resource_group_name"), id.ResourceGroup)...)
-	setIdentity(ctx, resp.Identity, newWorkspaceIdentity(id), &resp.Diagnostics)
+	importByID(ctx, req, resp, kindWorkspace, api.ParseWorkspaceID, workspaceIDFromIdentity(r.providerSubscription()),
+		func(id api.WorkspaceID) importedAttributes {
+			return importedAttributes{name: id.Name, parentAttr: "resource_group_name", parent: id.ResourceGroup}
+		}, newWorkspaceIdentity)
 }
 
 // ModifyPlan makes a respelled location (or any other change that is no change to ARM) plan nothing.
