@@ -75,7 +75,7 @@ func (r *clusterListResource) List(ctx context.Context, req list.ListRequest, st
 
 // clusterListResult is the result of one cluster of the workspace ws.
 func clusterListResult(ctx context.Context, req list.ListRequest, ws api.WorkspaceID, cl api.Cluster) list.ListResult {
-	id := api.ClusterID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: api.Deref(cl.Name)}
+	id := ws.Cluster(api.Deref(cl.Name))
 	p := api.Deref(cl.Properties)
 	display := listedName(id.Name, id.ResourceGroup+"/"+id.Workspace,
 		api.Deref(p.VMSize), nodeCount(api.Deref(p.CurrentNodeCount)))

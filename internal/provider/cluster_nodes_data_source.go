@@ -122,15 +122,12 @@ func (d *clusterNodesDataSource) ValidateConfig(ctx context.Context, req datasou
 }
 
 func (d *clusterNodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m clusterNodesDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c, ok := d.client(&resp.Diagnostics)
+	m, c, ok := readConfig[clusterNodesDataSourceModel](ctx, req.Config, &d.providerDataHolder, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	id, err := api.ParseClusterID(m.ClusterID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("cluster_id"), "Invalid Batch AI Cluster ID", err.Error())
+	id, ok := parseIDAttribute(&resp.Diagnostics, path.Root("cluster_id"), kindCluster, m.ClusterID.ValueString(), api.ParseClusterID)
+	if !ok {
 		return
 	}
 	want := int(m.WaitForNodeCount.ValueInt64()) // null reads as 0: no wait

@@ -71,7 +71,7 @@ func (r *experimentListResource) List(ctx context.Context, req list.ListRequest,
 
 // experimentListResult is the result of one experiment of the workspace ws.
 func experimentListResult(ctx context.Context, req list.ListRequest, ws api.WorkspaceID, x api.Experiment) list.ListResult {
-	id := api.ExperimentID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: api.Deref(x.Name)}
+	id := ws.Experiment(api.Deref(x.Name))
 	return newListResult(ctx, req, newExperimentIdentity(id), listedName(id.Name, id.ResourceGroup+"/"+id.Workspace),
 		map[string]string{"id": id.String(), "name": id.Name, "workspace_id": ws.String()},
 		func(res tfsdkResource) diag.Diagnostics {

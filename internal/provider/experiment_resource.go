@@ -53,8 +53,7 @@ func (r *experimentResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Invalid Workspace ID", err.Error())
 		return
 	}
-	id := api.ExperimentID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name,
-		Name: plan.Name.ValueString()}
+	id := ws.Experiment(plan.Name.ValueString())
 	ctx = r.logContext(ctx, id.String())
 	setIdentity(ctx, resp.Identity, newExperimentIdentity(id), &resp.Diagnostics)
 	timeout, diags := plan.Timeouts.Create(ctx, experimentTimeouts.create)

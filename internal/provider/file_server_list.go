@@ -75,7 +75,7 @@ func (r *fileServerListResource) List(ctx context.Context, req list.ListRequest,
 
 // fileServerListResult is the result of one file server of the workspace ws.
 func fileServerListResult(ctx context.Context, req list.ListRequest, ws api.WorkspaceID, fs api.FileServer) list.ListResult {
-	id := api.FileServerID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: api.Deref(fs.Name)}
+	id := ws.FileServer(api.Deref(fs.Name))
 	p := api.Deref(fs.Properties)
 	disks := api.Deref(p.DataDisks)
 	display := listedName(id.Name, id.ResourceGroup+"/"+id.Workspace, api.Deref(p.VMSize),

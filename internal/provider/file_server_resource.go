@@ -58,8 +58,7 @@ func (r *fileServerResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Invalid Workspace ID", err.Error())
 		return
 	}
-	id := api.FileServerID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name,
-		Name: plan.Name.ValueString()}
+	id := ws.FileServer(plan.Name.ValueString())
 	ctx = r.logContext(ctx, id.String())
 	setIdentity(ctx, resp.Identity, newFileServerIdentity(id), &resp.Diagnostics)
 	timeout, diags := plan.Timeouts.Create(ctx, fileServerTimeouts.create)

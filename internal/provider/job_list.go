@@ -100,11 +100,8 @@ func (r *jobListResource) List(ctx context.Context, req list.ListRequest, stream
 // experimentIDs are the experiments of the workspace ws the list covers: the one named, or all of them in a
 // stable order but those being deleted (their jobs go with them).
 func (m jobListModel) experimentIDs(ctx context.Context, c *client.Client, ws api.WorkspaceID) ([]api.ExperimentID, error) {
-	in := func(name string) api.ExperimentID {
-		return api.ExperimentID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: name}
-	}
 	if name := m.ExperimentName.ValueString(); name != "" {
-		return []api.ExperimentID{in(name)}, nil
+		return []api.ExperimentID{ws.Experiment(name)}, nil
 	}
 	all, err := c.ListExperiments(ctx, ws)
 	if err != nil {
@@ -116,15 +113,14 @@ func (m jobListModel) experimentIDs(ctx context.Context, c *client.Client, ws ap
 		if isDeleting(api.Deref(x.Properties).ProvisioningState) {
 			continue
 		}
-		ids = append(ids, in(api.Deref(x.Name)))
+		ids = append(ids, ws.Experiment(api.Deref(x.Name)))
 	}
 	return ids, nil
 }
 
 // jobListResult is the result of one job of the experiment x.
 func jobListResult(ctx context.Context, req list.ListRequest, x api.ExperimentID, j api.Job) list.ListResult {
-	id := api.JobID{SubscriptionID: x.SubscriptionID, ResourceGroup: x.ResourceGroup, Workspace: x.Workspace,
-		Experiment: x.Name, Name: api.Deref(j.Name)}
+	id := x.Job(api.Deref(j.Name))
 	p := api.Deref(j.Properties)
 	cluster := api.Deref(resourceIDString(p.Cluster))
 	if cid, err := api.ParseClusterID(cluster); err == nil {

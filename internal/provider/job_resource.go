@@ -64,8 +64,7 @@ func (r *jobResource) Create(ctx context.Context, req resource.CreateRequest, re
 		resp.Diagnostics.AddAttributeError(path.Root("experiment_id"), "Invalid Experiment ID", err.Error())
 		return
 	}
-	id := api.JobID{SubscriptionID: x.SubscriptionID, ResourceGroup: x.ResourceGroup, Workspace: x.Workspace,
-		Experiment: x.Name, Name: plan.Name.ValueString()}
+	id := x.Job(plan.Name.ValueString())
 	ctx = r.logContext(ctx, id.String())
 	setIdentity(ctx, resp.Identity, newJobIdentity(id), &resp.Diagnostics)
 	timeout, diags := plan.Timeouts.Create(ctx, jobTimeouts.create)
