@@ -176,9 +176,7 @@ func (r *jobResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 // cannot be imported: the configuration's are adopted in place (a replacement would run the job again).
 func (r *jobResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	if importByID(ctx, req, resp, kindJob, api.ParseJobID, jobIDFromIdentity(r.providerSubscription()),
-		func(id api.JobID) importedAttributes {
-			return importedAttributes{name: id.Name, parentAttr: "experiment_id", parent: id.ExperimentID().String()}
-		}, newJobIdentity) {
+		jobImported, newJobIdentity) {
 		resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 	}
 }

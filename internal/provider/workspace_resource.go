@@ -164,9 +164,7 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 // in the rest.
 func (r *workspaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
 	importByID(ctx, req, resp, kindWorkspace, api.ParseWorkspaceID, workspaceIDFromIdentity(r.providerSubscription()),
-		func(id api.WorkspaceID) importedAttributes {
-			return importedAttributes{name: id.Name, parentAttr: "resource_group_name", parent: id.ResourceGroup}
-		}, newWorkspaceIdentity)
+		workspaceImported, newWorkspaceIdentity)
 }
 
 // ModifyPlan makes a respelled location (or any other change that is no change to ARM) plan nothing.
