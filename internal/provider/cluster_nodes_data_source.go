@@ -140,8 +140,7 @@ func (d *clusterNodesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = d.logContext(ctx, id.String())
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := d.operationContext(ctx, id.String(), timeout)
 	defer cancel()
 
 	cl, ok := getClusterForDataSource(ctx, c, id, path.Root("cluster_id"), path.Root("cluster_id"), &resp.Diagnostics)

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -39,7 +40,13 @@ func parseIDAttribute[ID any](diags *diag.Diagnostics, attr path.Path, kind, raw
 
 // readContext prepares ctx for a data source's read of the resource id: the log context, and the read timeout.
 func (h *providerDataHolder) readContext(ctx context.Context, id string) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(h.logContext(ctx, id), defaultReadTimeout)
+	return h.operationContext(ctx, id, defaultReadTimeout)
+}
+
+// operationContext prepares ctx for an operation on the resource id that may take timeout (an action's
+// invocation, a data source's read): the log context, and the deadline.
+func (h *providerDataHolder) operationContext(ctx context.Context, id string, timeout time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(h.logContext(ctx, id), timeout)
 }
 
 // getInParent reads, with get, a resource of a kind (kindCluster...) whose ARM ID is id, for a data source. On
