@@ -30,27 +30,12 @@ resource "batchai_experiment" "test" {
 }
 
 func testAccExperimentID(info emulator.Info, name string) api.ExperimentID {
-	return api.ExperimentID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Workspace: "ws", Name: name}
+	return testAccInWorkspace(info).Experiment(name)
 }
 
 // testAccCheckExperimentDestroyed asks the emulator for every experiment in the final state: all must be gone.
 func testAccCheckExperimentDestroyed(t *testing.T, info emulator.Info) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		c := testAccClient(t, info)
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "batchai_experiment" {
-				continue
-			}
-			id, err := api.ParseExperimentID(rs.Primary.ID)
-			if err != nil {
-				return err
-			}
-			if _, err := c.GetExperiment(testAccContext(t), id); !client.IsNotFound(err) {
-				return fmt.Errorf("experiment %s still exists (err %v)", id, err)
-			}
-		}
-		return nil
-	}
+	return testAccCheckDestroyed(t, info, "batchai_experiment", "experiment", api.ParseExperimentID, (*client.Client).GetExperiment)
 }
 
 // TestAccExperimentResource_basic creates, re-plans, imports, renames (a replacement) and, after an
