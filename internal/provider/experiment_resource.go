@@ -54,22 +54,14 @@ func (r *experimentResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	id := ws.Experiment(plan.Name.ValueString())
-	ctx = r.logContext(ctx, id.String())
-	setIdentity(ctx, resp.Identity, newExperimentIdentity(id), &resp.Diagnostics)
-	timeout, diags := plan.Timeouts.Create(ctx, experimentTimeouts.create)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	// Without the check of beginCreate, apply would adopt (and later delete, with its jobs) an experiment that
+	// Terraform does not manage.
+	ctx, cancel, ok := r.beginCreate(ctx, resp, c, createTarget{
+		kind: kindExperiment, tfType: "batchai_experiment", id: id.String(), identity: newExperimentIdentity(id),
+		provisioningState: experimentProvisioningState(c, id),
+	}, plan.Timeouts, experimentTimeouts.create)
 	defer cancel()
-
-	// PUT is create-or-update: without this check apply would adopt (and later delete, with its jobs) an
-	// experiment that Terraform does not manage.
-	if !checkCreatable(ctx, c,
-		func(a action, err error) { addAPIError(&resp.Diagnostics, a, kindExperiment, id.String(), err) },
-		func() { addAlreadyExistsError(&resp.Diagnostics, kindExperiment, id.String(), "batchai_experiment") },
-		experimentProvisioningState(c, id)) {
+	if !ok {
 		return
 	}
 	// The service answers 200 at once (recorded); the poller is then already done.

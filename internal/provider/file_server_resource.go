@@ -59,24 +59,14 @@ func (r *fileServerResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	id := ws.FileServer(plan.Name.ValueString())
-	ctx = r.logContext(ctx, id.String())
-	setIdentity(ctx, resp.Identity, newFileServerIdentity(id), &resp.Diagnostics)
-	timeout, diags := plan.Timeouts.Create(ctx, fileServerTimeouts.create)
-	resp.Diagnostics.Append(diags...)
 	body, diags := expandFileServerCreateParameters(ctx, plan, config)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, ok := r.beginCreate(ctx, resp, c, createTarget{
+		kind: kindFileServer, tfType: "batchai_file_server", id: id.String(), identity: newFileServerIdentity(id),
+		provisioningState: fileServerProvisioningState(c, id),
+	}, plan.Timeouts, fileServerTimeouts.create)
 	defer cancel()
-
-	// PUT is create-or-update: without this check apply would adopt (and later delete) a file server that
-	// Terraform does not manage.
-	if !checkCreatable(ctx, c,
-		func(a action, err error) { addAPIError(&resp.Diagnostics, a, kindFileServer, id.String(), err) },
-		func() { addAlreadyExistsError(&resp.Diagnostics, kindFileServer, id.String(), "batchai_file_server") },
-		fileServerProvisioningState(c, id)) {
+	if !ok {
 		return
 	}
 	// Creation takes minutes, and the service sends no Retry-After: the poller paces itself at the provider's

@@ -65,24 +65,14 @@ func (r *jobResource) Create(ctx context.Context, req resource.CreateRequest, re
 		return
 	}
 	id := x.Job(plan.Name.ValueString())
-	ctx = r.logContext(ctx, id.String())
-	setIdentity(ctx, resp.Identity, newJobIdentity(id), &resp.Diagnostics)
-	timeout, diags := plan.Timeouts.Create(ctx, jobTimeouts.create)
-	resp.Diagnostics.Append(diags...)
 	body, diags := expandJobCreateParameters(ctx, plan, config)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, ok := r.beginCreate(ctx, resp, c, createTarget{
+		kind: kindJob, tfType: "batchai_job", id: id.String(), identity: newJobIdentity(id),
+		provisioningState: jobProvisioningState(c, id),
+	}, plan.Timeouts, jobTimeouts.create)
 	defer cancel()
-
-	// PUT is create-or-update: without this check apply would adopt (and later delete) a job that Terraform
-	// does not manage.
-	if !checkCreatable(ctx, c,
-		func(a action, err error) { addAPIError(&resp.Diagnostics, a, kindJob, id.String(), err) },
-		func() { addAlreadyExistsError(&resp.Diagnostics, kindJob, id.String(), "batchai_job") },
-		jobProvisioningState(c, id)) {
+	if !ok {
 		return
 	}
 	rec := r.createRecovery(c, id, &plan)

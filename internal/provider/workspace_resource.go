@@ -48,24 +48,14 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	id := api.WorkspaceID{SubscriptionID: c.SubscriptionID(), ResourceGroup: plan.ResourceGroupName.ValueString(), Name: plan.Name.ValueString()}
-	ctx = r.logContext(ctx, id.String())
-	setIdentity(ctx, resp.Identity, newWorkspaceIdentity(id), &resp.Diagnostics)
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
 	body, diags := expandWorkspaceCreateParameters(ctx, plan)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, ok := r.beginCreate(ctx, resp, c, createTarget{
+		kind: kindWorkspace, tfType: "batchai_workspace", id: id.String(), identity: newWorkspaceIdentity(id),
+		provisioningState: workspaceProvisioningState(c, id),
+	}, plan.Timeouts, defaultCreateTimeout)
 	defer cancel()
-
-	// PUT is create-or-update: without this check, apply would silently adopt (and then own the deletion
-	// of) a workspace that Terraform does not manage. A workspace that is being deleted is waited for.
-	if !checkCreatable(ctx, c,
-		func(a action, err error) { addAPIError(&resp.Diagnostics, a, kindWorkspace, id.String(), err) },
-		func() { addAlreadyExistsError(&resp.Diagnostics, kindWorkspace, id.String(), "batchai_workspace") },
-		workspaceProvisioningState(c, id)) {
+	if !ok {
 		return
 	}
 
