@@ -153,9 +153,7 @@ resource "batchai_file_server" "test" {
 %[3]s
 }
 `, ws.String(), testAccSubnetID(info, "nfs"), testAccFileServerBody("Standard_D2_v2", 2, ""))
-	writes := func() int {
-		return inst.Emulator.RequestCount("PUT", "/fileServers/") + inst.Emulator.RequestCount("DELETE", "/fileServers/")
-	}
+	writes := azureWrites(inst)
 	var before int
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

@@ -201,3 +201,26 @@ func jobIdentityValues(id api.JobID) map[string]knownvalue.Check {
 		"name":                knownvalue.StringExact(id.Name),
 	}
 }
+
+// writesSinceSeeding counts the writes (azureWrites) from now on. The test has seeded the emulator through its
+// API: those writes must have been counted, or a count of 0 later would prove nothing.
+func writesSinceSeeding(t *testing.T, inst *emulatortest.Instance) func() int {
+	t.Helper()
+	writes := azureWrites(inst)
+	before := writes()
+	if before == 0 {
+		t.Fatal("seeding the emulator wrote nothing azureWrites counts: a count of no writes would prove nothing")
+	}
+	return func() int { return writes() - before }
+}
+
+// azureWrites counts the requests to the emulator that could change what Azure holds (PUT, PATCH, DELETE and a
+// job's termination) so far.
+func azureWrites(inst *emulatortest.Instance) func() int {
+	return func() int {
+		return inst.Emulator.RequestCount("PUT", "/providers/Microsoft.BatchAI/") +
+			inst.Emulator.RequestCount("PATCH", "/providers/Microsoft.BatchAI/") +
+			inst.Emulator.RequestCount("POST", "/terminate") +
+			inst.Emulator.RequestCount("DELETE", "/providers/Microsoft.BatchAI/")
+	}
+}

@@ -23,8 +23,7 @@ func TestAccQuery_generateConfigImportsJobResources(t *testing.T) {
 	secretive := testAccSeedSecretiveJob(t, info)
 
 	w := newQueryWorkdir(t, info, "batchai_file_server", "batchai_experiment", "batchai_job")
-	writes := azureWrites(inst)
-	before := writes()
+	writesSince := writesSinceSeeding(t, inst)
 
 	found := queryResults(t, w.mustRun("query", "-json", "-no-color"))
 	if len(found) != 4 {
@@ -74,7 +73,7 @@ func TestAccQuery_generateConfigImportsJobResources(t *testing.T) {
 		}
 	}
 
-	applyGeneratedImports(t, w, found, func() int { return writes() - before })
+	applyGeneratedImports(t, w, found, writesSince)
 	if _, err := testAccClient(t, info).GetFileServer(testAccContext(t), fs); err != nil {
 		t.Errorf("the file server is gone after the import: %v", err)
 	}

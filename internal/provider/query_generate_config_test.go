@@ -9,7 +9,6 @@ import (
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
-	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator/emulatortest"
 )
 
 // TestAccQuery_generateConfigImportsWithEmptyPlan runs the whole loop of "find what Terraform does not manage"
@@ -72,8 +71,7 @@ func TestAccQuery_generateConfigImportsWithEmptyPlan(t *testing.T) {
 	}
 
 	w := newQueryWorkdir(t, info, "batchai_workspace", "batchai_cluster")
-	writes := azureWrites(inst)
-	before := writes()
+	writesSince := writesSinceSeeding(t, inst)
 
 	// What the guide's pipeline reads: one list_resource_found message per result, with its type and identity.
 	found := queryResults(t, w.mustRun("query", "-json", "-no-color"))
@@ -111,7 +109,7 @@ func TestAccQuery_generateConfigImportsWithEmptyPlan(t *testing.T) {
 		}
 	}
 
-	applyGeneratedImports(t, w, found, func() int { return writes() - before })
+	applyGeneratedImports(t, w, found, writesSince)
 	state := w.mustRun("state", "list")
 	for _, addr := range []string{"batchai_workspace.found_0", "batchai_workspace.found_1", "batchai_cluster.found_0", "batchai_cluster.found_1"} {
 		if !strings.Contains(state, addr) {
@@ -129,17 +127,6 @@ func newQueryWorkdir(t *testing.T, info emulator.Info, listTypes ...string) *cli
 		fmt.Fprintf(&query, "\nlist %q \"found\" {\n  provider = batchai\n}\n", typ)
 	}
 	return newCLIWorkdir(t, map[string]string{"main.tf": testAccProviderConfig(info), "discover.tfquery.hcl": query.String()})
-}
-
-// azureWrites counts the requests to the emulator that could change what Azure holds (PUT, PATCH, DELETE and a
-// job's termination) so far.
-func azureWrites(inst *emulatortest.Instance) func() int {
-	return func() int {
-		return inst.Emulator.RequestCount("PUT", "/providers/Microsoft.BatchAI/") +
-			inst.Emulator.RequestCount("PATCH", "/providers/Microsoft.BatchAI/") +
-			inst.Emulator.RequestCount("POST", "/terminate") +
-			inst.Emulator.RequestCount("DELETE", "/providers/Microsoft.BatchAI/")
-	}
 }
 
 // applyGeneratedImports plans, applies and plans again the configuration `terraform query
