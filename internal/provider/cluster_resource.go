@@ -126,11 +126,7 @@ func (r *clusterResource) Read(ctx context.Context, req resource.ReadRequest, re
 	setIdentity(ctx, resp.Identity, newClusterIdentity(id), &resp.Diagnostics)
 
 	cl, err := c.GetCluster(ctx, id)
-	if removeIfGone(ctx, resp, "cluster", err, api.Deref(cl.Properties).ProvisioningState) {
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, actionRead, kindCluster, id.String(), err)
+	if !readFound(ctx, resp, kindCluster, "cluster", id.String(), err, api.Deref(cl.Properties).ProvisioningState) {
 		return
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, cl)...)

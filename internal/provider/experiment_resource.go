@@ -85,11 +85,7 @@ func (r *experimentResource) Read(ctx context.Context, req resource.ReadRequest,
 	// First, so that a Read that removes the experiment has it too (identity.go).
 	setIdentity(ctx, resp.Identity, newExperimentIdentity(id), &resp.Diagnostics)
 	x, err := c.GetExperiment(ctx, id)
-	if removeIfGone(ctx, resp, "experiment", err, api.Deref(x.Properties).ProvisioningState) {
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, actionRead, kindExperiment, id.String(), err)
+	if !readFound(ctx, resp, kindExperiment, "experiment", id.String(), err, api.Deref(x.Properties).ProvisioningState) {
 		return
 	}
 	state.flatten(id, x)

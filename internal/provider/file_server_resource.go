@@ -92,11 +92,7 @@ func (r *fileServerResource) Read(ctx context.Context, req resource.ReadRequest,
 	// First, so that a Read that removes the file server has it too (identity.go).
 	setIdentity(ctx, resp.Identity, newFileServerIdentity(id), &resp.Diagnostics)
 	fs, err := c.GetFileServer(ctx, id)
-	if removeIfGone(ctx, resp, "file server", err, api.Deref(fs.Properties).ProvisioningState) {
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, actionRead, kindFileServer, id.String(), err)
+	if !readFound(ctx, resp, kindFileServer, "file server", id.String(), err, api.Deref(fs.Properties).ProvisioningState) {
 		return
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, id, fs)...)

@@ -116,11 +116,7 @@ func (r *jobResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	// First, so that a Read that removes the job has it too (identity.go).
 	setIdentity(ctx, resp.Identity, newJobIdentity(id), &resp.Diagnostics)
 	j, err := c.GetJob(ctx, id)
-	if removeIfGone(ctx, resp, "job", err, api.Deref(j.Properties).ProvisioningState) {
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, actionRead, kindJob, id.String(), err)
+	if !readFound(ctx, resp, kindJob, "job", id.String(), err, api.Deref(j.Properties).ProvisioningState) {
 		return
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, id, j)...)

@@ -81,11 +81,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	setIdentity(ctx, resp.Identity, newWorkspaceIdentity(id), &resp.Diagnostics)
 
 	ws, err := c.GetWorkspace(ctx, id)
-	if removeIfGone(ctx, resp, "workspace", err, api.Deref(ws.Properties).ProvisioningState) {
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, actionRead, kindWorkspace, id.String(), err)
+	if !readFound(ctx, resp, kindWorkspace, "workspace", id.String(), err, api.Deref(ws.Properties).ProvisioningState) {
 		return
 	}
 	resp.Diagnostics.Append(state.flatten(ctx, id, ws)...)

@@ -10,8 +10,9 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 )
 
-// What every Create does before its PUT, once it knows what it creates; resource_create.go holds what follows
-// the PUT.
+// The steps of every resource's Create and Read that resource_base.go (what starts Read, Update and Delete,
+// and the create's preflight) and resource_create.go (what follows a create's PUT) do not hold: the start of a
+// Create, once it knows what it creates, and the end of a Read's GET.
 
 // createTarget is what a Create creates.
 type createTarget struct {
@@ -45,4 +46,19 @@ func (b *resourceBase) beginCreate(ctx context.Context, resp *resource.CreateRes
 		func() { addAlreadyExistsError(&resp.Diagnostics, t.kind, t.id, t.tfType) },
 		t.provisioningState)
 	return ctx, cancel, ok
+}
+
+// readFound ends a Read whose GET of the resource id (of a kind, kindCluster...) answered err, with the
+// provisioning state of its answer, unless the resource was found: one gone or being deleted is removed from
+// state (removeIfGone; what names it in the log, "cluster"), any other error is reported. It reports whether
+// the Read goes on with the answer.
+func readFound(ctx context.Context, resp *resource.ReadResponse, kind, what, id string, err error, provisioningState *string) bool {
+	if removeIfGone(ctx, resp, what, err, provisioningState) {
+		return false
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, actionRead, kind, id, err)
+		return false
+	}
+	return true
 }
