@@ -94,15 +94,8 @@ func (r *experimentResource) Read(ctx context.Context, req resource.ReadRequest,
 
 // Update records new timeouts: every other argument replaces the experiment, and the API has no update.
 func (r *experimentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan experimentResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if id, err := api.ParseExperimentID(plan.ID.ValueString()); err == nil {
-		setIdentity(ctx, resp.Identity, newExperimentIdentity(id), &resp.Diagnostics)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateWithoutAPI(ctx, req, resp, func(m experimentResourceModel) string { return m.ID.ValueString() },
+		api.ParseExperimentID, newExperimentIdentity)
 }
 
 // Delete deletes the experiment, and with it every job in it (the service stops running ones).

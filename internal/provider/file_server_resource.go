@@ -102,16 +102,10 @@ func (r *fileServerResource) Read(ctx context.Context, req resource.ReadRequest,
 // Update records what calls no API: new timeouts, or the configured secrets of an imported file server
 // (adopted in place, see requiresReplaceUnlessAdopting). Every other change replaces the file server.
 func (r *fileServerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan fileServerResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
+	if updateWithoutAPI(ctx, req, resp, func(m fileServerResourceModel) string { return m.ID.ValueString() },
+		api.ParseFileServerID, newFileServerIdentity) {
+		resp.Diagnostics.Append(clearSecretsUnknown(ctx, resp.Private)...)
 	}
-	if id, err := api.ParseFileServerID(plan.ID.ValueString()); err == nil {
-		setIdentity(ctx, resp.Identity, newFileServerIdentity(id), &resp.Diagnostics)
-	}
-	resp.Diagnostics.Append(clearSecretsUnknown(ctx, resp.Private)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *fileServerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {

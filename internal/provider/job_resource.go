@@ -127,16 +127,10 @@ func (r *jobResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 // timeouts, or the configured secrets of an imported job (adopted in place). Every other change replaces the
 // job.
 func (r *jobResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan jobResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
+	if updateWithoutAPI(ctx, req, resp, func(m jobResourceModel) string { return m.ID.ValueString() },
+		api.ParseJobID, newJobIdentity) {
+		resp.Diagnostics.Append(clearSecretsUnknown(ctx, resp.Private)...)
 	}
-	if id, err := api.ParseJobID(plan.ID.ValueString()); err == nil {
-		setIdentity(ctx, resp.Identity, newJobIdentity(id), &resp.Diagnostics)
-	}
-	resp.Diagnostics.Append(clearSecretsUnknown(ctx, resp.Private)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 // Delete terminates a job that is still queued or running (and waits for it to stop), then deletes it.

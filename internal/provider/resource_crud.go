@@ -10,9 +10,10 @@ import (
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 )
 
-// The steps of every resource's Create and Read that resource_base.go (what starts Read, Update and Delete,
-// and the create's preflight) and resource_create.go (what follows a create's PUT) do not hold: the start of a
-// Create, once it knows what it creates, and the end of a Read's GET.
+// The steps of every resource's Create, Read and Update that resource_base.go (what starts Read, Update and
+// Delete, and the create's preflight) and resource_create.go (what follows a create's PUT) do not hold: the start
+// of a Create, once it knows what it creates, the end of a Read's GET, and the Update of a resource the API
+// cannot update.
 
 // createTarget is what a Create creates.
 type createTarget struct {
@@ -60,5 +61,23 @@ func readFound(ctx context.Context, resp *resource.ReadResponse, kind, what, id 
 		addAPIError(&resp.Diagnostics, actionRead, kind, id, err)
 		return false
 	}
+	return true
+}
+
+// updateWithoutAPI is the Update of a resource the API cannot update (every argument the service sees replaces
+// it): it records the plan (new timeouts, and whatever else calls no API) as the state, with the identity
+// (identityOf) of the ARM ID the plan holds (idOf reads it from the model M; parse parses it). It reports
+// whether the plan was recorded.
+func updateWithoutAPI[M, ID, I any](ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse,
+	idOf func(M) string, parse func(string) (ID, error), identityOf func(ID) I) bool {
+	var plan M
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return false
+	}
+	if id, err := parse(idOf(plan)); err == nil {
+		setIdentity(ctx, resp.Identity, identityOf(id), &resp.Diagnostics)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 	return true
 }
