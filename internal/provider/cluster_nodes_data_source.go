@@ -116,9 +116,7 @@ func (d *clusterNodesDataSource) ValidateConfig(ctx context.Context, req datasou
 	if id.IsNull() || id.IsUnknown() {
 		return
 	}
-	if _, err := api.ParseClusterID(id.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("cluster_id"), "Invalid Batch AI Cluster ID", err.Error())
-	}
+	parseIDAttribute(&resp.Diagnostics, path.Root("cluster_id"), kindCluster, id.ValueString(), api.ParseClusterID)
 }
 
 func (d *clusterNodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
