@@ -43,6 +43,21 @@ func (id WorkspaceID) String() string {
 		id.SubscriptionID, id.ResourceGroup, ProviderNamespace, id.Name)
 }
 
+// Cluster is the ID of the workspace's cluster name.
+func (id WorkspaceID) Cluster(name string) ClusterID {
+	return ClusterID{SubscriptionID: id.SubscriptionID, ResourceGroup: id.ResourceGroup, Workspace: id.Name, Name: name}
+}
+
+// FileServer is the ID of the workspace's file server name.
+func (id WorkspaceID) FileServer(name string) FileServerID {
+	return FileServerID{SubscriptionID: id.SubscriptionID, ResourceGroup: id.ResourceGroup, Workspace: id.Name, Name: name}
+}
+
+// Experiment is the ID of the workspace's experiment name.
+func (id WorkspaceID) Experiment(name string) ExperimentID {
+	return ExperimentID{SubscriptionID: id.SubscriptionID, ResourceGroup: id.ResourceGroup, Workspace: id.Name, Name: name}
+}
+
 // ClusterID identifies a cluster of a workspace.
 type ClusterID struct {
 	SubscriptionID string
@@ -105,6 +120,12 @@ type JobID struct {
 	Workspace      string
 	Experiment     string
 	Name           string
+}
+
+// Job is the ID of the experiment's job name.
+func (id ExperimentID) Job(name string) JobID {
+	return JobID{SubscriptionID: id.SubscriptionID, ResourceGroup: id.ResourceGroup, Workspace: id.Workspace,
+		Experiment: id.Name, Name: name}
 }
 
 // ExperimentID is the ID of the job's experiment.

@@ -85,3 +85,28 @@ func TestParseJobAndExperimentIDs(t *testing.T) {
 		t.Error("examples/PutJob.json's malformed cluster ID parsed")
 	}
 }
+
+// TestChildIDs checks that the IDs built from a parent's ID name the child in that parent, and lead back to it.
+func TestChildIDs(t *testing.T) {
+	ws := WorkspaceID{SubscriptionID: "sub", ResourceGroup: "rg", Name: "ws"}
+	const prefix = "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.BatchAI/workspaces/ws"
+	for _, c := range []struct {
+		got  string
+		want string
+	}{
+		{ws.Cluster("c").String(), prefix + "/clusters/c"},
+		{ws.FileServer("f").String(), prefix + "/fileServers/f"},
+		{ws.Experiment("x").String(), prefix + "/experiments/x"},
+		{ws.Experiment("x").Job("j").String(), prefix + "/experiments/x/jobs/j"},
+	} {
+		if c.got != c.want {
+			t.Errorf("got %s, want %s", c.got, c.want)
+		}
+	}
+	if got := ws.Experiment("x").Job("j").WorkspaceID(); got != ws {
+		t.Errorf("job's workspace = %+v, want %+v", got, ws)
+	}
+	if got := ws.Cluster("c").WorkspaceID(); got != ws {
+		t.Errorf("cluster's workspace = %+v, want %+v", got, ws)
+	}
+}

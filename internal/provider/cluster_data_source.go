@@ -59,49 +59,34 @@ func clusterDataSourceSchema() schema.Schema {
 }
 
 func (d *clusterDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m clusterDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c, ok := d.client(&resp.Diagnostics)
+	m, c, ok := readConfig[clusterDataSourceModel](ctx, req.Config, &d.providerDataHolder, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	ws, err := api.ParseWorkspaceID(m.WorkspaceID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Invalid Batch AI Workspace ID", err.Error())
+	ws, ok := parseIDAttribute(&resp.Diagnostics, path.Root("workspace_id"), kindWorkspace, m.WorkspaceID.ValueString(), api.ParseWorkspaceID)
+	if !ok {
 		return
 	}
-	id := api.ClusterID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name,
-		Name: m.Name.ValueString()}
-	ctx = d.logContext(ctx, id.String())
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	id := ws.Cluster(m.Name.ValueString())
+	ctx, cancel := d.readContext(ctx, id.String())
 	defer cancel()
 
 	cl, ok := getClusterForDataSource(ctx, c, id, path.Root("name"), path.Root("workspace_id"), &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(m.flatten(ctx, id, cl)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setDataSourceState(ctx, resp, &m, m.flatten(ctx, id, cl))
 }
 
 // getClusterForDataSource reads a cluster for any data source. On a 404 it reads the workspace too, so the
 // error says which of the two is missing, on the attribute that names it (nameAttr for the cluster,
 // workspaceAttr for the workspace; the same path when one attribute names both).
 func getClusterForDataSource(ctx context.Context, c *client.Client, id api.ClusterID, nameAttr, workspaceAttr path.Path, diags *diag.Diagnostics) (api.Cluster, bool) {
-	cl, err := c.GetCluster(ctx, id)
-	if err == nil {
-		return cl, true
-	}
-	if !client.IsNotFound(err) {
-		addAPIError(diags, actionRead, kindCluster, id.String(), err)
-		return cl, false
-	}
-	if _, ok := getWorkspaceForDataSource(ctx, c, id.WorkspaceID(), workspaceAttr, diags); !ok {
-		return cl, false
-	}
-	addClusterNotFoundError(diags, nameAttr, id)
-	return cl, false
+	return getInParent(diags, kindCluster, id.String(),
+		func() (api.Cluster, error) { return c.GetCluster(ctx, id) },
+		func() bool {
+			_, ok := getWorkspaceForDataSource(ctx, c, id.WorkspaceID(), workspaceAttr, diags)
+			return ok
+		},
+		func() { addClusterNotFoundError(diags, nameAttr, id) })
 }

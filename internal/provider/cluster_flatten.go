@@ -177,7 +177,7 @@ func flattenClusterSummaries(ctx context.Context, ws api.WorkspaceID, clusters [
 	items := make([]clusterSummaryModel, 0, len(clusters))
 	for _, cl := range clusters {
 		name := api.Deref(cl.Name)
-		id := api.ClusterID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: name}
+		id := ws.Cluster(name)
 		p := cl.Properties
 		if p == nil {
 			p = &api.ClusterProperties{}

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 )
 
 var (
@@ -46,46 +47,24 @@ func (r *clusterListResource) ListResourceConfigSchema(_ context.Context, _ list
 }
 
 func (r *clusterListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	cfg, c, ok := listConfig[listWorkspaceScopeModel](ctx, req, &r.listResourceBase, stream)
-	if !ok {
-		return
-	}
-	ctx = r.logContext(ctx, "")
-	stream.Results = func(push func(list.ListResult) bool) {
-		out := &listStream{push: push, limit: req.Limit}
-		workspaces, err := cfg.workspaceIDs(ctx, c)
-		if err != nil {
-			out.failAPI(kindWorkspace+"s", cfg.scopeID(c), err)
-			return
-		}
-		for _, ws := range workspaces {
+	startList(ctx, req, &r.listResourceBase, stream, func(ctx context.Context, cfg listWorkspaceScopeModel, c *client.Client, out *listStream) {
+		cfg.eachWorkspace(ctx, c, out, func(ws api.WorkspaceID) bool {
 			clusters, err := c.ListClusters(ctx, ws)
-			if err != nil {
-				out.failAPI(kindCluster+"s", ws.String(), err)
-				return
-			}
-			if !sendListed(out, clusters, func(cl api.Cluster) *string { return cl.ID },
+			return sendListedIn(out, kindCluster+"s", ws.String(), clusters, err, func(cl api.Cluster) *string { return cl.ID },
 				func(cl api.Cluster) *string { return api.Deref(cl.Properties).ProvisioningState },
-				func(cl api.Cluster) list.ListResult { return clusterListResult(ctx, req, ws, cl) }) {
-				return
-			}
-		}
-	}
+				func(cl api.Cluster) list.ListResult { return clusterListResult(ctx, req, ws, cl) })
+		})
+	})
 }
 
 // clusterListResult is the result of one cluster of the workspace ws.
 func clusterListResult(ctx context.Context, req list.ListRequest, ws api.WorkspaceID, cl api.Cluster) list.ListResult {
-	id := api.ClusterID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: api.Deref(cl.Name)}
+	id := ws.Cluster(api.Deref(cl.Name))
 	p := api.Deref(cl.Properties)
 	display := listedName(id.Name, id.ResourceGroup+"/"+id.Workspace,
 		api.Deref(p.VMSize), nodeCount(api.Deref(p.CurrentNodeCount)))
-	return newListResult(ctx, req, newClusterIdentity(id), display,
-		map[string]string{"id": id.String(), "name": id.Name, "workspace_id": ws.String()},
-		func(res tfsdkResource) diag.Diagnostics {
-			return fillListedResource(ctx, res, func(m *clusterResourceModel) diag.Diagnostics {
-				return m.setFromAPI(ctx, cl)
-			})
-		})
+	return newListResult(ctx, req, id, workspaceChildImported(id), newClusterIdentity(id), display,
+		func(m *clusterResourceModel) diag.Diagnostics { return m.setFromAPI(ctx, cl) })
 }
 
 // nodeCount is "1 node" or "n nodes".

@@ -25,10 +25,7 @@ func TestAccClusterListResource(t *testing.T) {
 	wsA := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Name: "ws-a"}
 	wsB := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Name: "ws-b"}
 	wsC := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: "rg-two", Name: "ws-c"}
-	cluster := func(ws api.WorkspaceID, name string) api.ClusterID {
-		return api.ClusterID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: name}
-	}
-	a1, a2, c1 := cluster(wsA, "gpu-1"), cluster(wsA, "gpu-2"), cluster(wsC, "cpu-1")
+	a1, a2, c1 := wsA.Cluster("gpu-1"), wsA.Cluster("gpu-2"), wsC.Cluster("cpu-1")
 	for _, ws := range []api.WorkspaceID{wsA, wsB, wsC} {
 		testAccSeedWorkspace(t, info, ws, "eastus")
 	}
@@ -36,7 +33,7 @@ func TestAccClusterListResource(t *testing.T) {
 	testAccSeedCluster(t, info, a2, "Standard_NC12", 0)
 	testAccSeedCluster(t, info, c1, "Standard_D2_v2", 2)
 	// A cluster being deleted (its node takes a minute to leave) is as good as gone: no list shows it.
-	leaving := cluster(wsB, "leaving")
+	leaving := wsB.Cluster("leaving")
 	testAccSeedCluster(t, info, leaving, "Standard_NC6", 1)
 	inst.Emulator.SetProvisioningDelay(time.Minute)
 	if _, err := testAccClient(t, info).BeginDeleteCluster(testAccContext(t), leaving); err != nil {
@@ -44,14 +41,6 @@ func TestAccClusterListResource(t *testing.T) {
 	}
 	if p := testAccGetCluster(t, info, leaving); api.Deref(p.ProvisioningState) != api.ProvisioningStateDeleting {
 		t.Fatalf("the cluster being deleted is %q, want %q: the test would prove nothing", api.Deref(p.ProvisioningState), api.ProvisioningStateDeleting)
-	}
-	identity := func(id api.ClusterID) map[string]knownvalue.Check {
-		return map[string]knownvalue.Check{
-			"subscription_id":     knownvalue.StringExact(id.SubscriptionID),
-			"resource_group_name": knownvalue.StringExact(id.ResourceGroup),
-			"workspace_name":      knownvalue.StringExact(id.Workspace),
-			"name":                knownvalue.StringExact(id.Name),
-		}
 	}
 	userAccount := tfjsonpath.New("user_account")
 	reader := info
@@ -93,18 +82,18 @@ list "batchai_cluster" "empty_workspace" {
 `,
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLength("batchai_cluster.all", 3),
-					querycheck.ExpectIdentity("batchai_cluster.all", identity(a1)),
-					querycheck.ExpectIdentity("batchai_cluster.all", identity(a2)),
-					querycheck.ExpectIdentity("batchai_cluster.all", identity(c1)),
-					querycheck.ExpectResourceDisplayName("batchai_cluster.all", queryfilter.ByResourceIdentity(identity(c1)),
+					querycheck.ExpectIdentity("batchai_cluster.all", workspaceChildIdentityValues(a1)),
+					querycheck.ExpectIdentity("batchai_cluster.all", workspaceChildIdentityValues(a2)),
+					querycheck.ExpectIdentity("batchai_cluster.all", workspaceChildIdentityValues(c1)),
+					querycheck.ExpectResourceDisplayName("batchai_cluster.all", queryfilter.ByResourceIdentity(workspaceChildIdentityValues(c1)),
 						knownvalue.StringExact("cpu-1 in rg-two/ws-c (Standard_D2_v2, 2 nodes)")),
 					querycheck.ExpectLength("batchai_cluster.rg_two", 1),
-					querycheck.ExpectIdentity("batchai_cluster.rg_two", identity(c1)),
+					querycheck.ExpectIdentity("batchai_cluster.rg_two", workspaceChildIdentityValues(c1)),
 					querycheck.ExpectLength("batchai_cluster.ws_a", 2),
-					querycheck.ExpectResourceDisplayName("batchai_cluster.ws_a", queryfilter.ByResourceIdentity(identity(a1)),
+					querycheck.ExpectResourceDisplayName("batchai_cluster.ws_a", queryfilter.ByResourceIdentity(workspaceChildIdentityValues(a1)),
 						knownvalue.StringExact("gpu-1 in "+info.ResourceGroup+"/ws-a (Standard_NC6, 1 node)")),
 					querycheck.ExpectLength("batchai_cluster.empty_workspace", 0),
-					querycheck.ExpectResourceKnownValues("batchai_cluster.ws_a", queryfilter.ByResourceIdentity(identity(a1)),
+					querycheck.ExpectResourceKnownValues("batchai_cluster.ws_a", queryfilter.ByResourceIdentity(workspaceChildIdentityValues(a1)),
 						[]querycheck.KnownValueCheck{
 							{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(a1.String())},
 							{Path: tfjsonpath.New("workspace_id"), KnownValue: knownvalue.StringExact(wsA.String())},

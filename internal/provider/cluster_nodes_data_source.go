@@ -116,21 +116,16 @@ func (d *clusterNodesDataSource) ValidateConfig(ctx context.Context, req datasou
 	if id.IsNull() || id.IsUnknown() {
 		return
 	}
-	if _, err := api.ParseClusterID(id.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("cluster_id"), "Invalid Batch AI Cluster ID", err.Error())
-	}
+	parseIDAttribute(&resp.Diagnostics, path.Root("cluster_id"), kindCluster, id.ValueString(), api.ParseClusterID)
 }
 
 func (d *clusterNodesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m clusterNodesDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c, ok := d.client(&resp.Diagnostics)
+	m, c, ok := readConfig[clusterNodesDataSourceModel](ctx, req.Config, &d.providerDataHolder, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	id, err := api.ParseClusterID(m.ClusterID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("cluster_id"), "Invalid Batch AI Cluster ID", err.Error())
+	id, ok := parseIDAttribute(&resp.Diagnostics, path.Root("cluster_id"), kindCluster, m.ClusterID.ValueString(), api.ParseClusterID)
+	if !ok {
 		return
 	}
 	want := int(m.WaitForNodeCount.ValueInt64()) // null reads as 0: no wait
@@ -143,8 +138,7 @@ func (d *clusterNodesDataSource) Read(ctx context.Context, req datasource.ReadRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = d.logContext(ctx, id.String())
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := d.operationContext(ctx, id.String(), timeout)
 	defer cancel()
 
 	cl, ok := getClusterForDataSource(ctx, c, id, path.Root("cluster_id"), path.Root("cluster_id"), &resp.Diagnostics)

@@ -203,7 +203,7 @@ func (r *clusterResource) quotaProblem(ctx context.Context, c *client.Client, pl
 		return "", false
 	}
 	if req.creating && !plan.Name.IsUnknown() {
-		id := api.ClusterID{SubscriptionID: wsID.SubscriptionID, ResourceGroup: wsID.ResourceGroup, Workspace: wsID.Name, Name: plan.Name.ValueString()}
+		id := wsID.Cluster(plan.Name.ValueString())
 		if existing, err := c.GetCluster(ctx, id); err == nil {
 			p := api.Deref(existing.Properties)
 			replacingFailed = strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateFailed)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -132,17 +131,9 @@ func (a *clusterResizeAction) ValidateConfig(ctx context.Context, req fwaction.V
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	set, list, known := setValues([]named{{"target_node_count", m.TargetNodeCount}, {"auto_scale", m.AutoScale}})
-	switch {
-	case !known:
-	case len(set) == 0:
-		resp.Diagnostics.AddError("Missing Required Argument",
-			fmt.Sprintf("batchai_cluster_resize needs exactly one of %s: the new manual node count, or the new "+
-				"auto-scale bounds.", list))
-	case len(set) > 1:
-		resp.Diagnostics.AddAttributeError(path.Root(set[1]), "Conflicting Arguments",
-			fmt.Sprintf("batchai_cluster_resize takes exactly one of %s, but both are set.", list))
-	}
+	requireOneActionArgument(&resp.Diagnostics, "batchai_cluster_resize",
+		"the new manual node count, or the new auto-scale bounds",
+		named{"target_node_count", m.TargetNodeCount}, named{"auto_scale", m.AutoScale})
 }
 
 // ModifyPlan runs the quota preflight when the plan knows the cluster and its new size: a resize the quota
@@ -170,30 +161,20 @@ func (a *clusterResizeAction) ModifyPlan(ctx context.Context, req fwaction.Modif
 }
 
 func (a *clusterResizeAction) Invoke(ctx context.Context, req fwaction.InvokeRequest, resp *fwaction.InvokeResponse) {
-	var m clusterResizeActionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c, ok := a.client(&resp.Diagnostics)
+	m, c, ok := readConfig[clusterResizeActionModel](ctx, req.Config, &a.providerDataHolder, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	id, err := api.ParseClusterID(m.ClusterID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("cluster_id"), "Invalid Batch AI Cluster ID", err.Error())
+	id, ok := parseIDAttribute(&resp.Diagnostics, path.Root("cluster_id"), kindCluster, m.ClusterID.ValueString(), api.ParseClusterID)
+	if !ok {
 		return
 	}
 	target, _ := m.scaleSettings(ctx, &resp.Diagnostics)
-	timeout := defaultUpdateTimeout
-	if s := m.Timeout.ValueString(); s != "" {
-		timeout, err = time.ParseDuration(s)
-		if err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("timeout"), "Invalid Duration", err.Error())
-		}
-	}
+	timeout := actionTimeout(&resp.Diagnostics, m.Timeout, defaultUpdateTimeout)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = a.logContext(ctx, id.String())
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := a.operationContext(ctx, id.String(), timeout)
 	defer cancel()
 
 	cl, err := c.GetCluster(ctx, id)
@@ -221,13 +202,8 @@ func (a *clusterResizeAction) Invoke(ctx context.Context, req fwaction.InvokeReq
 			id.Name, describeAllocation(cl)))
 		return
 	}
-	last := ""
-	cl, err = waitForClusterSteadyReporting(ctx, c, a.timing(), id, func(cl api.Cluster) {
-		if now := describeAllocation(cl); now != last {
-			last = now
-			progress(ctx, resp, fmt.Sprintf("Cluster %s: %s.", id.Name, now))
-		}
-	})
+	states := &stateProgress{ctx: ctx, resp: resp, subject: "Cluster " + id.Name}
+	cl, err = waitForClusterSteadyReporting(ctx, c, a.timing(), id, func(cl api.Cluster) { states.report(describeAllocation(cl)) })
 	if err != nil {
 		addAPIError(&resp.Diagnostics, actionWaitResize, kindCluster, id.String(), withClusterErrors(err, cl))
 		return

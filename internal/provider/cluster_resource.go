@@ -126,11 +126,7 @@ func (r *clusterResource) Read(ctx context.Context, req resource.ReadRequest, re
 	setIdentity(ctx, resp.Identity, newClusterIdentity(id), &resp.Diagnostics)
 
 	cl, err := c.GetCluster(ctx, id)
-	if removeIfGone(ctx, resp, "cluster", err, api.Deref(cl.Properties).ProvisioningState) {
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, actionRead, kindCluster, id.String(), err)
+	if !readFound(ctx, resp, kindCluster, "cluster", id.String(), err, api.Deref(cl.Properties).ProvisioningState) {
 		return
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, cl)...)
@@ -249,24 +245,11 @@ func (r *clusterResource) Delete(ctx context.Context, req resource.DeleteRequest
 // ImportState accepts the cluster's ARM ID (fixed segments in any casing), or its identity; Read fills in
 // the rest. Secrets cannot be imported (the API never returns them); the next apply adopts the configured ones.
 func (r *clusterResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw := importedID(ctx, req, kindCluster, &resp.Diagnostics, clusterIDFromIdentity(r.providerSubscription()))
-	if resp.Diagnostics.HasError() {
-		return
+	if importByID(ctx, req, resp, kindCluster, api.ParseClusterID, clusterIDFromIdentity(r.providerSubscription()),
+		workspaceChildImported[api.ClusterID], newClusterIdentity) {
+		// The secrets are unknown, not absent: the configuration's may be adopted without a replacement.
+		resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 	}
-	id, err := api.ParseClusterID(raw)
-	if err == nil {
-		err = api.ValidateName(id.Name)
-	}
-	if err != nil {
-		addInvalidImportIDError(&resp.Diagnostics, kindCluster, err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("workspace_id"), id.WorkspaceID().String())...)
-	setIdentity(ctx, resp.Identity, newClusterIdentity(id), &resp.Diagnostics)
-	// The secrets are unknown, not absent: the configuration's may be adopted without a replacement.
-	resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 }
 
 // ModifyPlan settles the read-only values of an update, names the replacement of a removed block, and runs

@@ -80,10 +80,7 @@ resource "batchai_cluster" "test" {
 }
 `, ws.String(), testAccClusterSSHKey, password)
 	}
-	writes := func() int {
-		return inst.Emulator.RequestCount("PUT", "/clusters/") + inst.Emulator.RequestCount("PATCH", "/clusters/") +
-			inst.Emulator.RequestCount("DELETE", "/clusters/")
-	}
+	writes := azureWrites(inst)
 	var before int
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

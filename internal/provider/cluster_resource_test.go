@@ -60,33 +60,12 @@ func testAccClusterManual(vmSize string, target int) string {
 }
 
 func testAccClusterID(info emulator.Info, name string) api.ClusterID {
-	return api.ClusterID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Workspace: "ws", Name: name}
-}
-
-func testAccContext(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
+	return testAccInWorkspace(info).Cluster(name)
 }
 
 // testAccCheckClusterDestroyed asks the emulator for every cluster in the final state: all must be gone.
 func testAccCheckClusterDestroyed(t *testing.T, info emulator.Info) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		c := testAccClient(t, info)
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "batchai_cluster" {
-				continue
-			}
-			id, err := api.ParseClusterID(rs.Primary.ID)
-			if err != nil {
-				return err
-			}
-			if _, err := c.GetCluster(testAccContext(t), id); !client.IsNotFound(err) {
-				return fmt.Errorf("cluster %s still exists (err %v)", id, err)
-			}
-		}
-		return nil
-	}
+	return testAccCheckDestroyed(t, info, "batchai_cluster", "cluster", api.ParseClusterID, (*client.Client).GetCluster)
 }
 
 // testAccClusterSteady checks what a steady cluster with n idle nodes looks like in state.

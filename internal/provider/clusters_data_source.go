@@ -62,19 +62,15 @@ func clustersDataSourceSchema() schema.Schema {
 }
 
 func (d *clustersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m clustersDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c, ok := d.client(&resp.Diagnostics)
+	m, c, ok := readConfig[clustersDataSourceModel](ctx, req.Config, &d.providerDataHolder, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	ws, err := api.ParseWorkspaceID(m.WorkspaceID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Invalid Batch AI Workspace ID", err.Error())
+	ws, ok := parseIDAttribute(&resp.Diagnostics, path.Root("workspace_id"), kindWorkspace, m.WorkspaceID.ValueString(), api.ParseWorkspaceID)
+	if !ok {
 		return
 	}
-	ctx = d.logContext(ctx, ws.String())
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	ctx, cancel := d.readContext(ctx, ws.String())
 	defer cancel()
 
 	// The workspace is read first: listing the clusters of a missing workspace may answer an empty list
@@ -90,9 +86,5 @@ func (d *clustersDataSource) Read(ctx context.Context, req datasource.ReadReques
 	m.ID = types.StringValue(ws.String())
 	var diags diag.Diagnostics
 	m.Clusters = flattenClusterSummaries(ctx, ws, clusters, &diags)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setDataSourceState(ctx, resp, &m, diags)
 }

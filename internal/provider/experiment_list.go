@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 )
 
 var (
@@ -42,42 +43,23 @@ func (r *experimentListResource) ListResourceConfigSchema(_ context.Context, _ l
 }
 
 func (r *experimentListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	cfg, c, ok := listConfig[listWorkspaceScopeModel](ctx, req, &r.listResourceBase, stream)
-	if !ok {
-		return
-	}
-	ctx = r.logContext(ctx, "")
-	stream.Results = func(push func(list.ListResult) bool) {
-		out := &listStream{push: push, limit: req.Limit}
-		workspaces, err := cfg.workspaceIDs(ctx, c)
-		if err != nil {
-			out.failAPI(kindWorkspace+"s", cfg.scopeID(c), err)
-			return
-		}
-		for _, ws := range workspaces {
+	startList(ctx, req, &r.listResourceBase, stream, func(ctx context.Context, cfg listWorkspaceScopeModel, c *client.Client, out *listStream) {
+		cfg.eachWorkspace(ctx, c, out, func(ws api.WorkspaceID) bool {
 			experiments, err := c.ListExperiments(ctx, ws)
-			if err != nil {
-				out.failAPI(kindExperiment+"s", ws.String(), err)
-				return
-			}
-			if !sendListed(out, experiments, func(x api.Experiment) *string { return x.ID },
+			return sendListedIn(out, kindExperiment+"s", ws.String(), experiments, err, func(x api.Experiment) *string { return x.ID },
 				func(x api.Experiment) *string { return api.Deref(x.Properties).ProvisioningState },
-				func(x api.Experiment) list.ListResult { return experimentListResult(ctx, req, ws, x) }) {
-				return
-			}
-		}
-	}
+				func(x api.Experiment) list.ListResult { return experimentListResult(ctx, req, ws, x) })
+		})
+	})
 }
 
 // experimentListResult is the result of one experiment of the workspace ws.
 func experimentListResult(ctx context.Context, req list.ListRequest, ws api.WorkspaceID, x api.Experiment) list.ListResult {
-	id := api.ExperimentID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: api.Deref(x.Name)}
-	return newListResult(ctx, req, newExperimentIdentity(id), listedName(id.Name, id.ResourceGroup+"/"+id.Workspace),
-		map[string]string{"id": id.String(), "name": id.Name, "workspace_id": ws.String()},
-		func(res tfsdkResource) diag.Diagnostics {
-			return fillListedResource(ctx, res, func(m *experimentResourceModel) diag.Diagnostics {
-				m.flatten(id, x)
-				return nil
-			})
+	id := ws.Experiment(api.Deref(x.Name))
+	return newListResult(ctx, req, id, workspaceChildImported(id), newExperimentIdentity(id),
+		listedName(id.Name, id.ResourceGroup+"/"+id.Workspace),
+		func(m *experimentResourceModel) diag.Diagnostics {
+			m.flatten(id, x)
+			return nil
 		})
 }

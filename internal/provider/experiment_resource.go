@@ -53,24 +53,15 @@ func (r *experimentResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Invalid Workspace ID", err.Error())
 		return
 	}
-	id := api.ExperimentID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name,
-		Name: plan.Name.ValueString()}
-	ctx = r.logContext(ctx, id.String())
-	setIdentity(ctx, resp.Identity, newExperimentIdentity(id), &resp.Diagnostics)
-	timeout, diags := plan.Timeouts.Create(ctx, experimentTimeouts.create)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	id := ws.Experiment(plan.Name.ValueString())
+	// Without the check of beginCreate, apply would adopt (and later delete, with its jobs) an experiment that
+	// Terraform does not manage.
+	ctx, cancel, ok := r.beginCreate(ctx, resp, c, createTarget{
+		kind: kindExperiment, tfType: "batchai_experiment", id: id.String(), identity: newExperimentIdentity(id),
+		provisioningState: experimentProvisioningState(c, id),
+	}, plan.Timeouts, experimentTimeouts.create)
 	defer cancel()
-
-	// PUT is create-or-update: without this check apply would adopt (and later delete, with its jobs) an
-	// experiment that Terraform does not manage.
-	if !checkCreatable(ctx, c,
-		func(a action, err error) { addAPIError(&resp.Diagnostics, a, kindExperiment, id.String(), err) },
-		func() { addAlreadyExistsError(&resp.Diagnostics, kindExperiment, id.String(), "batchai_experiment") },
-		experimentProvisioningState(c, id)) {
+	if !ok {
 		return
 	}
 	// The service answers 200 at once (recorded); the poller is then already done.
@@ -94,11 +85,7 @@ func (r *experimentResource) Read(ctx context.Context, req resource.ReadRequest,
 	// First, so that a Read that removes the experiment has it too (identity.go).
 	setIdentity(ctx, resp.Identity, newExperimentIdentity(id), &resp.Diagnostics)
 	x, err := c.GetExperiment(ctx, id)
-	if removeIfGone(ctx, resp, "experiment", err, api.Deref(x.Properties).ProvisioningState) {
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, actionRead, kindExperiment, id.String(), err)
+	if !readFound(ctx, resp, kindExperiment, "experiment", id.String(), err, api.Deref(x.Properties).ProvisioningState) {
 		return
 	}
 	state.flatten(id, x)
@@ -107,15 +94,8 @@ func (r *experimentResource) Read(ctx context.Context, req resource.ReadRequest,
 
 // Update records new timeouts: every other argument replaces the experiment, and the API has no update.
 func (r *experimentResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan experimentResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	if id, err := api.ParseExperimentID(plan.ID.ValueString()); err == nil {
-		setIdentity(ctx, resp.Identity, newExperimentIdentity(id), &resp.Diagnostics)
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	updateWithoutAPI(ctx, req, resp, func(m experimentResourceModel) string { return m.ID.ValueString() },
+		api.ParseExperimentID, newExperimentIdentity)
 }
 
 // Delete deletes the experiment, and with it every job in it (the service stops running ones).
@@ -136,22 +116,8 @@ func (r *experimentResource) Delete(ctx context.Context, req resource.DeleteRequ
 // ImportState accepts the experiment's ARM ID (fixed segments in any casing), or its identity; Read fills in the
 // rest.
 func (r *experimentResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw := importedID(ctx, req, kindExperiment, &resp.Diagnostics, experimentIDFromIdentity(r.providerSubscription()))
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	id, err := api.ParseExperimentID(raw)
-	if err == nil {
-		err = api.ValidateName(id.Name)
-	}
-	if err != nil {
-		addInvalidImportIDError(&resp.Diagnostics, kindExperiment, err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("workspace_id"), id.WorkspaceID().String())...)
-	setIdentity(ctx, resp.Identity, newExperimentIdentity(id), &resp.Diagnostics)
+	importByID(ctx, req, resp, kindExperiment, api.ParseExperimentID, experimentIDFromIdentity(r.providerSubscription()),
+		workspaceChildImported[api.ExperimentID], newExperimentIdentity)
 }
 
 // createRecovery is how an experiment whose create did not finish is recorded (see recoverFailedCreate).

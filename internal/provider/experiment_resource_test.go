@@ -30,31 +30,16 @@ resource "batchai_experiment" "test" {
 }
 
 func testAccExperimentID(info emulator.Info, name string) api.ExperimentID {
-	return api.ExperimentID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Workspace: "ws", Name: name}
+	return testAccInWorkspace(info).Experiment(name)
 }
 
 // testAccCheckExperimentDestroyed asks the emulator for every experiment in the final state: all must be gone.
 func testAccCheckExperimentDestroyed(t *testing.T, info emulator.Info) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		c := testAccClient(t, info)
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "batchai_experiment" {
-				continue
-			}
-			id, err := api.ParseExperimentID(rs.Primary.ID)
-			if err != nil {
-				return err
-			}
-			if _, err := c.GetExperiment(testAccContext(t), id); !client.IsNotFound(err) {
-				return fmt.Errorf("experiment %s still exists (err %v)", id, err)
-			}
-		}
-		return nil
-	}
+	return testAccCheckDestroyed(t, info, "batchai_experiment", "experiment", api.ParseExperimentID, (*client.Client).GetExperiment)
 }
 
-// TestAccExperimentResource_basic creates, re-plans, imports, renames (a replacement) and, after an
-// out-of-band deletion, recreates an experiment.
+// TestAccExperimentResource_basic creates, re-plans, imports, updates the timeouts of (in place), renames (a
+// replacement) and, after an out-of-band deletion, recreates an experiment.
 func TestAccExperimentResource_basic(t *testing.T) {
 	t.Parallel()
 	info := testAccEmulator(t)
@@ -76,6 +61,25 @@ func TestAccExperimentResource_basic(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
 			},
 			{ResourceName: testAccExperimentAddr, ImportState: true, ImportStateVerify: true},
+			{
+				// Only a timeout changes: an update in place, which calls no API and records the plan.
+				Config: testAccWorkspaceWith(info, `
+resource "batchai_experiment" "test" {
+  name         = "exp"
+  workspace_id = batchai_workspace.test.id
+  timeouts {
+    delete = "7m"
+  }
+}
+`),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(testAccExperimentAddr, plancheck.ResourceActionUpdate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(testAccExperimentAddr, tfjsonpath.New("id"), knownvalue.StringExact(id.String())),
+					statecheck.ExpectKnownValue(testAccExperimentAddr, tfjsonpath.New("timeouts").AtMapKey("delete"), knownvalue.StringExact("7m")),
+				},
+			},
 			{
 				Config: testAccWorkspaceWith(info, testAccExperiment("exp2")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{

@@ -81,49 +81,36 @@ func fileServerDataSourceSchema() schema.Schema {
 }
 
 func (d *fileServerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m fileServerDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c, ok := d.client(&resp.Diagnostics)
+	m, c, ok := readConfig[fileServerDataSourceModel](ctx, req.Config, &d.providerDataHolder, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	ws, err := api.ParseWorkspaceID(m.WorkspaceID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Invalid Batch AI Workspace ID", err.Error())
+	ws, ok := parseIDAttribute(&resp.Diagnostics, path.Root("workspace_id"), kindWorkspace, m.WorkspaceID.ValueString(), api.ParseWorkspaceID)
+	if !ok {
 		return
 	}
-	id := api.FileServerID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name,
-		Name: m.Name.ValueString()}
-	ctx = d.logContext(ctx, id.String())
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	id := ws.FileServer(m.Name.ValueString())
+	ctx, cancel := d.readContext(ctx, id.String())
 	defer cancel()
 
 	fs, ok := getFileServerForDataSource(ctx, c, id, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(m.flatten(ctx, id, fs)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setDataSourceState(ctx, resp, &m, m.flatten(ctx, id, fs))
 }
 
 // getFileServerForDataSource reads a file server. On a 404 it reads the workspace too, so the error says which
 // of the two is missing, on the attribute that names it.
 func getFileServerForDataSource(ctx context.Context, c *client.Client, id api.FileServerID, diags *diag.Diagnostics) (api.FileServer, bool) {
-	fs, err := c.GetFileServer(ctx, id)
-	if err == nil {
-		return fs, true
-	}
-	if !client.IsNotFound(err) {
-		addAPIError(diags, actionRead, kindFileServer, id.String(), err)
-		return fs, false
-	}
-	if _, ok := getWorkspaceForDataSource(ctx, c, id.WorkspaceID(), path.Root("workspace_id"), diags); !ok {
-		return fs, false
-	}
-	addNotFoundError(diags, path.Root("name"), kindFileServer, "file server", id.Name,
-		fmt.Sprintf("workspace %q", id.Workspace), id.String(), "batchai_file_server")
-	return fs, false
+	return getInParent(diags, kindFileServer, id.String(),
+		func() (api.FileServer, error) { return c.GetFileServer(ctx, id) },
+		func() bool {
+			_, ok := getWorkspaceForDataSource(ctx, c, id.WorkspaceID(), path.Root("workspace_id"), diags)
+			return ok
+		},
+		func() {
+			addNotFoundError(diags, path.Root("name"), kindFileServer, "file server", id.Name,
+				fmt.Sprintf("workspace %q", id.Workspace), id.String(), "batchai_file_server")
+		})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 )
 
 var (
@@ -46,45 +47,23 @@ func (r *fileServerListResource) ListResourceConfigSchema(_ context.Context, _ l
 }
 
 func (r *fileServerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	cfg, c, ok := listConfig[listWorkspaceScopeModel](ctx, req, &r.listResourceBase, stream)
-	if !ok {
-		return
-	}
-	ctx = r.logContext(ctx, "")
-	stream.Results = func(push func(list.ListResult) bool) {
-		out := &listStream{push: push, limit: req.Limit}
-		workspaces, err := cfg.workspaceIDs(ctx, c)
-		if err != nil {
-			out.failAPI(kindWorkspace+"s", cfg.scopeID(c), err)
-			return
-		}
-		for _, ws := range workspaces {
+	startList(ctx, req, &r.listResourceBase, stream, func(ctx context.Context, cfg listWorkspaceScopeModel, c *client.Client, out *listStream) {
+		cfg.eachWorkspace(ctx, c, out, func(ws api.WorkspaceID) bool {
 			servers, err := c.ListFileServers(ctx, ws)
-			if err != nil {
-				out.failAPI(kindFileServer+"s", ws.String(), err)
-				return
-			}
-			if !sendListed(out, servers, func(fs api.FileServer) *string { return fs.ID },
+			return sendListedIn(out, kindFileServer+"s", ws.String(), servers, err, func(fs api.FileServer) *string { return fs.ID },
 				func(fs api.FileServer) *string { return api.Deref(fs.Properties).ProvisioningState },
-				func(fs api.FileServer) list.ListResult { return fileServerListResult(ctx, req, ws, fs) }) {
-				return
-			}
-		}
-	}
+				func(fs api.FileServer) list.ListResult { return fileServerListResult(ctx, req, ws, fs) })
+		})
+	})
 }
 
 // fileServerListResult is the result of one file server of the workspace ws.
 func fileServerListResult(ctx context.Context, req list.ListRequest, ws api.WorkspaceID, fs api.FileServer) list.ListResult {
-	id := api.FileServerID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: api.Deref(fs.Name)}
+	id := ws.FileServer(api.Deref(fs.Name))
 	p := api.Deref(fs.Properties)
 	disks := api.Deref(p.DataDisks)
 	display := listedName(id.Name, id.ResourceGroup+"/"+id.Workspace, api.Deref(p.VMSize),
 		fmt.Sprintf("%d x %d GB", api.Deref(disks.DiskCount), api.Deref(disks.DiskSizeInGB)))
-	return newListResult(ctx, req, newFileServerIdentity(id), display,
-		map[string]string{"id": id.String(), "name": id.Name, "workspace_id": ws.String()},
-		func(res tfsdkResource) diag.Diagnostics {
-			return fillListedResource(ctx, res, func(m *fileServerResourceModel) diag.Diagnostics {
-				return m.setFromAPI(ctx, id, fs)
-			})
-		})
+	return newListResult(ctx, req, id, workspaceChildImported(id), newFileServerIdentity(id), display,
+		func(m *fileServerResourceModel) diag.Diagnostics { return m.setFromAPI(ctx, id, fs) })
 }

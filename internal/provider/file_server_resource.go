@@ -58,26 +58,15 @@ func (r *fileServerResource) Create(ctx context.Context, req resource.CreateRequ
 		resp.Diagnostics.AddAttributeError(path.Root("workspace_id"), "Invalid Workspace ID", err.Error())
 		return
 	}
-	id := api.FileServerID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name,
-		Name: plan.Name.ValueString()}
-	ctx = r.logContext(ctx, id.String())
-	setIdentity(ctx, resp.Identity, newFileServerIdentity(id), &resp.Diagnostics)
-	timeout, diags := plan.Timeouts.Create(ctx, fileServerTimeouts.create)
-	resp.Diagnostics.Append(diags...)
+	id := ws.FileServer(plan.Name.ValueString())
 	body, diags := expandFileServerCreateParameters(ctx, plan, config)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, ok := r.beginCreate(ctx, resp, c, createTarget{
+		kind: kindFileServer, tfType: "batchai_file_server", id: id.String(), identity: newFileServerIdentity(id),
+		provisioningState: fileServerProvisioningState(c, id),
+	}, plan.Timeouts, fileServerTimeouts.create)
 	defer cancel()
-
-	// PUT is create-or-update: without this check apply would adopt (and later delete) a file server that
-	// Terraform does not manage.
-	if !checkCreatable(ctx, c,
-		func(a action, err error) { addAPIError(&resp.Diagnostics, a, kindFileServer, id.String(), err) },
-		func() { addAlreadyExistsError(&resp.Diagnostics, kindFileServer, id.String(), "batchai_file_server") },
-		fileServerProvisioningState(c, id)) {
+	if !ok {
 		return
 	}
 	// Creation takes minutes, and the service sends no Retry-After: the poller paces itself at the provider's
@@ -103,11 +92,7 @@ func (r *fileServerResource) Read(ctx context.Context, req resource.ReadRequest,
 	// First, so that a Read that removes the file server has it too (identity.go).
 	setIdentity(ctx, resp.Identity, newFileServerIdentity(id), &resp.Diagnostics)
 	fs, err := c.GetFileServer(ctx, id)
-	if removeIfGone(ctx, resp, "file server", err, api.Deref(fs.Properties).ProvisioningState) {
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, actionRead, kindFileServer, id.String(), err)
+	if !readFound(ctx, resp, kindFileServer, "file server", id.String(), err, api.Deref(fs.Properties).ProvisioningState) {
 		return
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, id, fs)...)
@@ -117,16 +102,10 @@ func (r *fileServerResource) Read(ctx context.Context, req resource.ReadRequest,
 // Update records what calls no API: new timeouts, or the configured secrets of an imported file server
 // (adopted in place, see requiresReplaceUnlessAdopting). Every other change replaces the file server.
 func (r *fileServerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan fileServerResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
+	if updateWithoutAPI(ctx, req, resp, func(m fileServerResourceModel) string { return m.ID.ValueString() },
+		api.ParseFileServerID, newFileServerIdentity) {
+		resp.Diagnostics.Append(clearSecretsUnknown(ctx, resp.Private)...)
 	}
-	if id, err := api.ParseFileServerID(plan.ID.ValueString()); err == nil {
-		setIdentity(ctx, resp.Identity, newFileServerIdentity(id), &resp.Diagnostics)
-	}
-	resp.Diagnostics.Append(clearSecretsUnknown(ctx, resp.Private)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 func (r *fileServerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
@@ -147,23 +126,10 @@ func (r *fileServerResource) Delete(ctx context.Context, req resource.DeleteRequ
 // "fileservers" too), or its identity; Read fills in the rest. The secrets cannot be imported: the
 // configuration's are adopted.
 func (r *fileServerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw := importedID(ctx, req, kindFileServer, &resp.Diagnostics, fileServerIDFromIdentity(r.providerSubscription()))
-	if resp.Diagnostics.HasError() {
-		return
+	if importByID(ctx, req, resp, kindFileServer, api.ParseFileServerID, fileServerIDFromIdentity(r.providerSubscription()),
+		workspaceChildImported[api.FileServerID], newFileServerIdentity) {
+		resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 	}
-	id, err := api.ParseFileServerID(raw)
-	if err == nil {
-		err = api.ValidateName(id.Name)
-	}
-	if err != nil {
-		addInvalidImportIDError(&resp.Diagnostics, kindFileServer, err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("workspace_id"), id.WorkspaceID().String())...)
-	setIdentity(ctx, resp.Identity, newFileServerIdentity(id), &resp.Diagnostics)
-	resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 }
 
 // ModifyPlan requires, in the plan of a create (or of the create half of a replacement), a password or an SSH

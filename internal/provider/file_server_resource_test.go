@@ -62,27 +62,12 @@ func testAccFileServerBody(vmSize string, diskCount int, extra string) string {
 }
 
 func testAccFileServerID(info emulator.Info, name string) api.FileServerID {
-	return api.FileServerID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Workspace: "ws", Name: name}
+	return testAccInWorkspace(info).FileServer(name)
 }
 
 // testAccCheckFileServerDestroyed asks the emulator for every file server in the final state: all must be gone.
 func testAccCheckFileServerDestroyed(t *testing.T, info emulator.Info) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		c := testAccClient(t, info)
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "batchai_file_server" {
-				continue
-			}
-			id, err := api.ParseFileServerID(rs.Primary.ID)
-			if err != nil {
-				return err
-			}
-			if _, err := c.GetFileServer(testAccContext(t), id); !client.IsNotFound(err) {
-				return fmt.Errorf("file server %s still exists (err %v)", id, err)
-			}
-		}
-		return nil
-	}
+	return testAccCheckDestroyed(t, info, "batchai_file_server", "file server", api.ParseFileServerID, (*client.Client).GetFileServer)
 }
 
 // TestAccFileServerResource_basic creates a file server, plans nothing for a respelled VM size, imports it,
@@ -168,9 +153,7 @@ resource "batchai_file_server" "test" {
 %[3]s
 }
 `, ws.String(), testAccSubnetID(info, "nfs"), testAccFileServerBody("Standard_D2_v2", 2, ""))
-	writes := func() int {
-		return inst.Emulator.RequestCount("PUT", "/fileServers/") + inst.Emulator.RequestCount("DELETE", "/fileServers/")
-	}
+	writes := azureWrites(inst)
 	var before int
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

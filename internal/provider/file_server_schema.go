@@ -106,15 +106,15 @@ func fileServerResourceSchema(ctx context.Context) schema.Schema {
 			},
 
 			// Computed attributes. Nothing changes a file server in place: they keep their state values.
-			"id": fileServerComputed("The ARM ID of the file server, `<workspace_id>/fileServers/<name>`."),
-			"mount_point": fileServerComputed("Where the data disks are mounted on the file server (`/mnt/data`): " +
+			"id": stableComputedString("The ARM ID of the file server, `<workspace_id>/fileServers/<name>`."),
+			"mount_point": stableComputedString("Where the data disks are mounted on the file server (`/mnt/data`): " +
 				"the directory the NFS export serves."),
-			"public_ip": fileServerComputed("The public IP address of the file server, for SSH from outside " +
+			"public_ip": stableComputedString("The public IP address of the file server, for SSH from outside " +
 				"its subnet (`ssh <admin_user_name>@<public_ip>`)."),
-			"internal_ip": fileServerComputed("The internal IP address of the file server, which nodes in its " +
+			"internal_ip": stableComputedString("The internal IP address of the file server, which nodes in its " +
 				"subnet mount it from."),
-			"creation_time":      fileServerComputed("When the file server was created (RFC 3339)."),
-			"provisioning_state": fileServerComputed("The provisioning state of the file server: `succeeded` once created."),
+			"creation_time":      stableComputedString("When the file server was created (RFC 3339)."),
+			"provisioning_state": stableComputedString("The provisioning state of the file server: `succeeded` once created."),
 		},
 		Blocks: map[string]schema.Block{
 			// Required blocks (a validator requires them: blocks cannot be Required).
@@ -127,15 +127,6 @@ func fileServerResourceSchema(ctx context.Context) schema.Schema {
 			// Optional blocks.
 			"timeouts": timeoutsBlockOf(ctx, fileServerTimeouts),
 		},
-	}
-}
-
-// fileServerComputed is a computed string of a file server: set at creation, never changed in place.
-func fileServerComputed(description string) schema.StringAttribute {
-	return schema.StringAttribute{
-		Computed:            true,
-		MarkdownDescription: description,
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
 }
 

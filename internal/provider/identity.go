@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -77,6 +78,112 @@ func importedID[T any](ctx context.Context, req resource.ImportStateRequest, kin
 		return ""
 	}
 	return id
+}
+
+// importByID is what every resource's ImportState does: it takes the ARM ID the import names (importedID,
+// with fromIdentity building it from an import identity of the model M), parses it in any casing of its fixed
+// segments, validates its name, and stores the attributes a Read needs (id, and those attrs gives: the name and
+// the parent's ID or name) and the identity (identityOf). It reports whether the ID was accepted, so that a
+// resource with secrets can mark them unknown after it.
+func importByID[ID fmt.Stringer, M any](ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse,
+	kind string, parse func(string) (ID, error), fromIdentity func(M, *identityReader) string,
+	attrs func(ID) importedAttributes, identityOf func(ID) M) bool {
+	raw := importedID(ctx, req, kind, &resp.Diagnostics, fromIdentity)
+	if resp.Diagnostics.HasError() {
+		return false
+	}
+	id, err := parse(raw)
+	var imported importedAttributes
+	if err == nil {
+		imported = attrs(id)
+		err = api.ValidateName(imported.name)
+	}
+	if err != nil {
+		addInvalidImportIDError(&resp.Diagnostics, kind, err)
+		return false
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), imported.name)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(imported.parentAttr), imported.parent)...)
+	setIdentity(ctx, resp.Identity, identityOf(id), &resp.Diagnostics)
+	return true
+}
+
+// importedAttributes are the attributes an import sets besides id: the resource's name, and the attribute that
+// names its parent (workspace_id, resource_group_name...) with its value.
+type importedAttributes struct {
+	name, parentAttr, parent string
+}
+
+// workspaceChildCoordinates are the coordinates of a resource a workspace holds; the api IDs of clusters, file
+// servers and experiments have this shape (workspaceChildID), so that one identity model serves them all.
+type workspaceChildCoordinates struct {
+	SubscriptionID string
+	ResourceGroup  string
+	Workspace      string
+	Name           string
+}
+
+// workspaceChildID is an api ID of a resource a workspace holds (api.ClusterID, api.FileServerID,
+// api.ExperimentID).
+type workspaceChildID interface {
+	~struct {
+		SubscriptionID string
+		ResourceGroup  string
+		Workspace      string
+		Name           string
+	}
+	fmt.Stringer
+}
+
+// workspaceChildIdentitySchema is the identity schema of a resource a workspace holds; what names it ("cluster").
+func workspaceChildIdentitySchema(what string) identityschema.Schema {
+	return identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"subscription_id":     subscriptionIdentityAttribute(),
+			"resource_group_name": requiredIdentityAttribute(identityResourceGroupDescription),
+			"workspace_name":      requiredIdentityAttribute(identityWorkspaceDescription),
+			"name":                requiredIdentityAttribute("The name of the " + what + "."),
+		},
+	}
+}
+
+// workspaceChildIdentityModel is the identity of a resource a workspace holds.
+type workspaceChildIdentityModel struct {
+	SubscriptionID    types.String `tfsdk:"subscription_id"`
+	ResourceGroupName types.String `tfsdk:"resource_group_name"`
+	WorkspaceName     types.String `tfsdk:"workspace_name"`
+	Name              types.String `tfsdk:"name"`
+}
+
+// newWorkspaceChildIdentity is the identity of id.
+func newWorkspaceChildIdentity[ID workspaceChildID](id ID) workspaceChildIdentityModel {
+	c := workspaceChildCoordinates(id)
+	return workspaceChildIdentityModel{
+		SubscriptionID:    types.StringValue(c.SubscriptionID),
+		ResourceGroupName: types.StringValue(c.ResourceGroup),
+		WorkspaceName:     types.StringValue(c.Workspace),
+		Name:              types.StringValue(c.Name),
+	}
+}
+
+// workspaceChildImported are the attributes an import of id sets: its name and workspace_id.
+func workspaceChildImported[ID workspaceChildID](id ID) importedAttributes {
+	c := workspaceChildCoordinates(id)
+	ws := api.WorkspaceID{SubscriptionID: c.SubscriptionID, ResourceGroup: c.ResourceGroup, Name: c.Workspace}
+	return importedAttributes{name: c.Name, parentAttr: "workspace_id", parent: ws.String()}
+}
+
+// workspaceChildIDFromIdentity builds the ARM ID (of type ID) an import identity names, for importedID.
+func workspaceChildIDFromIdentity[ID workspaceChildID](providerSubscription string) func(workspaceChildIdentityModel, *identityReader) string {
+	return func(m workspaceChildIdentityModel, r *identityReader) string {
+		return ID(workspaceChildCoordinates{
+			SubscriptionID: r.subscription(m.SubscriptionID, providerSubscription),
+			ResourceGroup:  r.resourceGroup(m.ResourceGroupName),
+			Workspace:      r.name("workspace_name", m.WorkspaceName),
+			Name:           r.name("name", m.Name),
+		}).String()
+	}
 }
 
 // identityReader reads the attributes of an import identity, collecting every problem, so that one attempt

@@ -70,67 +70,48 @@ func jobDataSourceSchema() schema.Schema {
 }
 
 func (d *jobDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m jobDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c, ok := d.client(&resp.Diagnostics)
+	m, c, ok := readConfig[jobDataSourceModel](ctx, req.Config, &d.providerDataHolder, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	x, err := api.ParseExperimentID(m.ExperimentID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("experiment_id"), "Invalid Batch AI Experiment ID", err.Error())
+	x, ok := parseIDAttribute(&resp.Diagnostics, path.Root("experiment_id"), kindExperiment, m.ExperimentID.ValueString(), api.ParseExperimentID)
+	if !ok {
 		return
 	}
-	id := api.JobID{SubscriptionID: x.SubscriptionID, ResourceGroup: x.ResourceGroup, Workspace: x.Workspace,
-		Experiment: x.Name, Name: m.Name.ValueString()}
-	ctx = d.logContext(ctx, id.String())
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	id := x.Job(m.Name.ValueString())
+	ctx, cancel := d.readContext(ctx, id.String())
 	defer cancel()
 
 	j, ok := getJobForDataSource(ctx, c, id, path.Root("name"), path.Root("experiment_id"), &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(m.flatten(ctx, id, j)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setDataSourceState(ctx, resp, &m, m.flatten(ctx, id, j))
 }
 
 // getJobForDataSource reads a job for any data source. On a 404 it reads the experiment (and the workspace)
 // too, so the error says which one is missing, on the attribute that names it.
 func getJobForDataSource(ctx context.Context, c *client.Client, id api.JobID, nameAttr, experimentAttr path.Path, diags *diag.Diagnostics) (api.Job, bool) {
-	j, err := c.GetJob(ctx, id)
-	if err == nil {
-		return j, true
-	}
-	if !client.IsNotFound(err) {
-		addAPIError(diags, actionRead, kindJob, id.String(), err)
-		return j, false
-	}
-	if !getExperimentForDataSource(ctx, c, id.ExperimentID(), experimentAttr, diags) {
-		return j, false
-	}
-	addNotFoundError(diags, nameAttr, kindJob, "job", id.Name, fmt.Sprintf("experiment %q", id.Experiment),
-		id.String(), "batchai_job")
-	return j, false
+	return getInParent(diags, kindJob, id.String(),
+		func() (api.Job, error) { return c.GetJob(ctx, id) },
+		func() bool { return getExperimentForDataSource(ctx, c, id.ExperimentID(), experimentAttr, diags) },
+		func() {
+			addNotFoundError(diags, nameAttr, kindJob, "job", id.Name, fmt.Sprintf("experiment %q", id.Experiment),
+				id.String(), "batchai_job")
+		})
 }
 
 // getExperimentForDataSource checks that an experiment exists (and its workspace, for the error).
 func getExperimentForDataSource(ctx context.Context, c *client.Client, id api.ExperimentID, attr path.Path, diags *diag.Diagnostics) bool {
-	_, err := c.GetExperiment(ctx, id)
-	switch {
-	case err == nil:
-		return true
-	case !client.IsNotFound(err):
-		addAPIError(diags, actionRead, kindExperiment, id.String(), err)
-		return false
-	}
-	if _, ok := getWorkspaceForDataSource(ctx, c, id.WorkspaceID(), attr, diags); !ok {
-		return false
-	}
-	addNotFoundError(diags, attr, kindExperiment, "experiment", id.Name, fmt.Sprintf("workspace %q", id.Workspace),
-		id.String(), "batchai_experiment")
-	return false
+	_, ok := getInParent(diags, kindExperiment, id.String(),
+		func() (api.Experiment, error) { return c.GetExperiment(ctx, id) },
+		func() bool {
+			_, ok := getWorkspaceForDataSource(ctx, c, id.WorkspaceID(), attr, diags)
+			return ok
+		},
+		func() {
+			addNotFoundError(diags, attr, kindExperiment, "experiment", id.Name, fmt.Sprintf("workspace %q", id.Workspace),
+				id.String(), "batchai_experiment")
+		})
+	return ok
 }

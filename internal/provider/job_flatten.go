@@ -272,8 +272,7 @@ func flattenJobSummaries(ctx context.Context, x api.ExperimentID, jobs []api.Job
 	items := make([]jobSummaryModel, 0, len(jobs))
 	for _, j := range jobs {
 		name := api.Deref(j.Name)
-		id := api.JobID{SubscriptionID: x.SubscriptionID, ResourceGroup: x.ResourceGroup, Workspace: x.Workspace,
-			Experiment: x.Name, Name: name}
+		id := x.Job(name)
 		items = append(items, jobSummaryModel{Name: types.StringValue(name), jobStateModel: flattenJobState(id, api.Deref(j.Properties))})
 	}
 	return listFrom(ctx, jobSummaryAttrTypes, items, diags)

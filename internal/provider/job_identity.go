@@ -55,3 +55,8 @@ func jobIDFromIdentity(providerSubscription string) func(jobIdentityModel, *iden
 		}.String()
 	}
 }
+
+// jobImported are the attributes an import of the job id sets: its name and experiment_id.
+func jobImported(id api.JobID) importedAttributes {
+	return importedAttributes{name: id.Name, parentAttr: "experiment_id", parent: id.ExperimentID().String()}
+}

@@ -63,48 +63,31 @@ func (r *jobListResource) ListResourceConfigSchema(_ context.Context, _ list.Lis
 }
 
 func (r *jobListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	cfg, c, ok := listConfig[jobListModel](ctx, req, &r.listResourceBase, stream)
-	if !ok {
-		return
-	}
-	ctx = r.logContext(ctx, "")
-	stream.Results = func(push func(list.ListResult) bool) {
-		out := &listStream{push: push, limit: req.Limit}
-		workspaces, err := cfg.workspaceIDs(ctx, c)
-		if err != nil {
-			out.failAPI(kindWorkspace+"s", cfg.scopeID(c), err)
-			return
-		}
-		for _, ws := range workspaces {
+	startList(ctx, req, &r.listResourceBase, stream, func(ctx context.Context, cfg jobListModel, c *client.Client, out *listStream) {
+		cfg.eachWorkspace(ctx, c, out, func(ws api.WorkspaceID) bool {
 			experiments, err := cfg.experimentIDs(ctx, c, ws)
 			if err != nil {
 				out.failAPI(kindExperiment+"s", ws.String(), err)
-				return
+				return false
 			}
 			for _, x := range experiments {
 				jobs, err := c.ListJobs(ctx, x)
-				if err != nil {
-					out.failAPI(kindJob+"s", x.String(), err)
-					return
-				}
-				if !sendListed(out, jobs, func(j api.Job) *string { return j.ID },
+				if !sendListedIn(out, kindJob+"s", x.String(), jobs, err, func(j api.Job) *string { return j.ID },
 					func(j api.Job) *string { return api.Deref(j.Properties).ProvisioningState },
 					func(j api.Job) list.ListResult { return jobListResult(ctx, req, x, j) }) {
-					return
+					return false
 				}
 			}
-		}
-	}
+			return true
+		})
+	})
 }
 
 // experimentIDs are the experiments of the workspace ws the list covers: the one named, or all of them in a
 // stable order but those being deleted (their jobs go with them).
 func (m jobListModel) experimentIDs(ctx context.Context, c *client.Client, ws api.WorkspaceID) ([]api.ExperimentID, error) {
-	in := func(name string) api.ExperimentID {
-		return api.ExperimentID{SubscriptionID: ws.SubscriptionID, ResourceGroup: ws.ResourceGroup, Workspace: ws.Name, Name: name}
-	}
 	if name := m.ExperimentName.ValueString(); name != "" {
-		return []api.ExperimentID{in(name)}, nil
+		return []api.ExperimentID{ws.Experiment(name)}, nil
 	}
 	all, err := c.ListExperiments(ctx, ws)
 	if err != nil {
@@ -116,15 +99,14 @@ func (m jobListModel) experimentIDs(ctx context.Context, c *client.Client, ws ap
 		if isDeleting(api.Deref(x.Properties).ProvisioningState) {
 			continue
 		}
-		ids = append(ids, in(api.Deref(x.Name)))
+		ids = append(ids, ws.Experiment(api.Deref(x.Name)))
 	}
 	return ids, nil
 }
 
 // jobListResult is the result of one job of the experiment x.
 func jobListResult(ctx context.Context, req list.ListRequest, x api.ExperimentID, j api.Job) list.ListResult {
-	id := api.JobID{SubscriptionID: x.SubscriptionID, ResourceGroup: x.ResourceGroup, Workspace: x.Workspace,
-		Experiment: x.Name, Name: api.Deref(j.Name)}
+	id := x.Job(api.Deref(j.Name))
 	p := api.Deref(j.Properties)
 	cluster := api.Deref(resourceIDString(p.Cluster))
 	if cid, err := api.ParseClusterID(cluster); err == nil {
@@ -132,11 +114,6 @@ func jobListResult(ctx context.Context, req list.ListRequest, x api.ExperimentID
 	}
 	display := listedName(id.Name, id.ResourceGroup+"/"+id.Workspace+"/"+id.Experiment,
 		api.Deref(p.ExecutionState), api.Deref(p.ToolType)+" on "+cluster)
-	return newListResult(ctx, req, newJobIdentity(id), display,
-		map[string]string{"id": id.String(), "name": id.Name, "experiment_id": x.String()},
-		func(res tfsdkResource) diag.Diagnostics {
-			return fillListedResource(ctx, res, func(m *jobResourceModel) diag.Diagnostics {
-				return m.setFromAPI(ctx, id, j)
-			})
-		})
+	return newListResult(ctx, req, id, jobImported(id), newJobIdentity(id), display,
+		func(m *jobResourceModel) diag.Diagnostics { return m.setFromAPI(ctx, id, j) })
 }

@@ -24,11 +24,11 @@ func TestAccJobResourcesListResources(t *testing.T) {
 	exp := hello.ExperimentID()
 	c := testAccClient(t, info)
 	ctx := testAccContext(t)
-	empty := api.ExperimentID{SubscriptionID: exp.SubscriptionID, ResourceGroup: exp.ResourceGroup, Workspace: exp.Workspace, Name: "empty"}
+	empty := exp.WorkspaceID().Experiment("empty")
 	testAccSecondResourceGroup(t, info, "rg-other")
 	ws2 := api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: "rg-other", Name: "ws2"}
 	testAccSeedWorkspace(t, info, ws2, "eastus")
-	elsewhere := api.ExperimentID{SubscriptionID: ws2.SubscriptionID, ResourceGroup: ws2.ResourceGroup, Workspace: ws2.Name, Name: "exp2"}
+	elsewhere := ws2.Experiment("exp2")
 	for _, x := range []api.ExperimentID{empty, elsewhere} {
 		p, err := c.BeginCreateExperiment(ctx, x)
 		if err == nil {
@@ -36,23 +36,6 @@ func TestAccJobResourcesListResources(t *testing.T) {
 		}
 		if err != nil {
 			t.Fatalf("creating experiment %s: %v", x, err)
-		}
-	}
-	experimentIdentity := func(id api.ExperimentID) map[string]knownvalue.Check {
-		return map[string]knownvalue.Check{
-			"subscription_id":     knownvalue.StringExact(id.SubscriptionID),
-			"resource_group_name": knownvalue.StringExact(id.ResourceGroup),
-			"workspace_name":      knownvalue.StringExact(id.Workspace),
-			"name":                knownvalue.StringExact(id.Name),
-		}
-	}
-	jobIdentity := func(id api.JobID) map[string]knownvalue.Check {
-		return map[string]knownvalue.Check{
-			"subscription_id":     knownvalue.StringExact(id.SubscriptionID),
-			"resource_group_name": knownvalue.StringExact(id.ResourceGroup),
-			"workspace_name":      knownvalue.StringExact(id.Workspace),
-			"experiment_name":     knownvalue.StringExact(id.Experiment),
-			"name":                knownvalue.StringExact(id.Name),
 		}
 	}
 	container := tfjsonpath.New("container")
@@ -118,18 +101,18 @@ list "batchai_job" "empty_experiment" {
 					}), knownvalue.StringExact("nfs in "+rg+"/ws (Standard_D2_v2, 2 x 10 GB)")),
 					querycheck.ExpectLength("batchai_file_server.rg_two", 0),
 					querycheck.ExpectLength("batchai_experiment.all", 3),
-					querycheck.ExpectIdentity("batchai_experiment.all", experimentIdentity(elsewhere)),
-					querycheck.ExpectResourceDisplayName("batchai_experiment.all", queryfilter.ByResourceIdentity(experimentIdentity(elsewhere)),
+					querycheck.ExpectIdentity("batchai_experiment.all", workspaceChildIdentityValues(elsewhere)),
+					querycheck.ExpectResourceDisplayName("batchai_experiment.all", queryfilter.ByResourceIdentity(workspaceChildIdentityValues(elsewhere)),
 						knownvalue.StringExact("exp2 in rg-other/ws2")),
 					querycheck.ExpectLength("batchai_experiment.ws", 2),
-					querycheck.ExpectIdentity("batchai_experiment.ws", experimentIdentity(empty)),
+					querycheck.ExpectIdentity("batchai_experiment.ws", workspaceChildIdentityValues(empty)),
 					querycheck.ExpectLength("batchai_job.all", 2),
-					querycheck.ExpectIdentity("batchai_job.all", jobIdentity(hello)),
-					querycheck.ExpectIdentity("batchai_job.all", jobIdentity(secretive)),
+					querycheck.ExpectIdentity("batchai_job.all", jobIdentityValues(hello)),
+					querycheck.ExpectIdentity("batchai_job.all", jobIdentityValues(secretive)),
 					querycheck.ExpectLength("batchai_job.exp", 2),
-					querycheck.ExpectResourceDisplayName("batchai_job.exp", queryfilter.ByResourceIdentity(jobIdentity(hello)),
+					querycheck.ExpectResourceDisplayName("batchai_job.exp", queryfilter.ByResourceIdentity(jobIdentityValues(hello)),
 						knownvalue.StringExact("hello in "+rg+"/ws/exp (succeeded, custom on c1)")),
-					querycheck.ExpectResourceKnownValues("batchai_job.exp", queryfilter.ByResourceIdentity(jobIdentity(secretive)),
+					querycheck.ExpectResourceKnownValues("batchai_job.exp", queryfilter.ByResourceIdentity(jobIdentityValues(secretive)),
 						[]querycheck.KnownValueCheck{
 							{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(secretive.String())},
 							{Path: tfjsonpath.New("experiment_id"), KnownValue: knownvalue.StringExact(exp.String())},

@@ -99,15 +99,12 @@ func (e *jobOutputFileEphemeral) Schema(_ context.Context, _ ephemeral.SchemaReq
 }
 
 func (e *jobOutputFileEphemeral) Open(ctx context.Context, req ephemeral.OpenRequest, resp *ephemeral.OpenResponse) {
-	var m jobOutputFileEphemeralModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c, ok := e.client(&resp.Diagnostics)
+	m, c, ok := readConfig[jobOutputFileEphemeralModel](ctx, req.Config, &e.providerDataHolder, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	id, err := api.ParseJobID(m.JobID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("job_id"), "Invalid Batch AI Job ID", err.Error())
+	id, ok := parseIDAttribute(&resp.Diagnostics, path.Root("job_id"), kindJob, m.JobID.ValueString(), api.ParseJobID)
+	if !ok {
 		return
 	}
 	if m.OutputDirectoryID.IsNull() || m.OutputDirectoryID.IsUnknown() {
@@ -116,8 +113,7 @@ func (e *jobOutputFileEphemeral) Open(ctx context.Context, req ephemeral.OpenReq
 	if m.LinkExpiryInMinutes.IsNull() || m.LinkExpiryInMinutes.IsUnknown() {
 		m.LinkExpiryInMinutes = types.Int64Value(api.LinkExpiryDefaultMinutes)
 	}
-	ctx = e.logContext(ctx, id.String())
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	ctx, cancel := e.readContext(ctx, id.String())
 	defer cancel()
 
 	dir, name := ".", m.Path.ValueString()

@@ -71,15 +71,12 @@ func jobOutputFilesDataSourceSchema() schema.Schema {
 }
 
 func (d *jobOutputFilesDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m jobOutputFilesDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c, ok := d.client(&resp.Diagnostics)
+	m, c, ok := readConfig[jobOutputFilesDataSourceModel](ctx, req.Config, &d.providerDataHolder, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	id, err := api.ParseJobID(m.JobID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("job_id"), "Invalid Batch AI Job ID", err.Error())
+	id, ok := parseIDAttribute(&resp.Diagnostics, path.Root("job_id"), kindJob, m.JobID.ValueString(), api.ParseJobID)
+	if !ok {
 		return
 	}
 	if m.OutputDirectoryID.IsNull() {
@@ -88,8 +85,7 @@ func (d *jobOutputFilesDataSource) Read(ctx context.Context, req datasource.Read
 	if m.Directory.IsNull() || m.Directory.ValueString() == "" {
 		m.Directory = types.StringValue(".")
 	}
-	ctx = d.logContext(ctx, id.String())
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	ctx, cancel := d.readContext(ctx, id.String())
 	defer cancel()
 
 	files, ok := listOutputFiles(ctx, c, id, client.OutputFilesOptions{
@@ -101,11 +97,7 @@ func (d *jobOutputFilesDataSource) Read(ctx context.Context, req datasource.Read
 	m.ID = types.StringValue(id.String() + "/outputs/" + m.OutputDirectoryID.ValueString() + "/" + m.Directory.ValueString())
 	var diags diag.Diagnostics
 	m.Files = flattenOutputFiles(ctx, files, &diags)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setDataSourceState(ctx, resp, &m, diags)
 }
 
 // listOutputFiles lists one folder of a job's output for a data source or an ephemeral resource. A 404 is

@@ -64,26 +64,15 @@ func (r *jobResource) Create(ctx context.Context, req resource.CreateRequest, re
 		resp.Diagnostics.AddAttributeError(path.Root("experiment_id"), "Invalid Experiment ID", err.Error())
 		return
 	}
-	id := api.JobID{SubscriptionID: x.SubscriptionID, ResourceGroup: x.ResourceGroup, Workspace: x.Workspace,
-		Experiment: x.Name, Name: plan.Name.ValueString()}
-	ctx = r.logContext(ctx, id.String())
-	setIdentity(ctx, resp.Identity, newJobIdentity(id), &resp.Diagnostics)
-	timeout, diags := plan.Timeouts.Create(ctx, jobTimeouts.create)
-	resp.Diagnostics.Append(diags...)
+	id := x.Job(plan.Name.ValueString())
 	body, diags := expandJobCreateParameters(ctx, plan, config)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, ok := r.beginCreate(ctx, resp, c, createTarget{
+		kind: kindJob, tfType: "batchai_job", id: id.String(), identity: newJobIdentity(id),
+		provisioningState: jobProvisioningState(c, id),
+	}, plan.Timeouts, jobTimeouts.create)
 	defer cancel()
-
-	// PUT is create-or-update: without this check apply would adopt (and later delete) a job that Terraform
-	// does not manage.
-	if !checkCreatable(ctx, c,
-		func(a action, err error) { addAPIError(&resp.Diagnostics, a, kindJob, id.String(), err) },
-		func() { addAlreadyExistsError(&resp.Diagnostics, kindJob, id.String(), "batchai_job") },
-		jobProvisioningState(c, id)) {
+	if !ok {
 		return
 	}
 	rec := r.createRecovery(c, id, &plan)
@@ -127,11 +116,7 @@ func (r *jobResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 	// First, so that a Read that removes the job has it too (identity.go).
 	setIdentity(ctx, resp.Identity, newJobIdentity(id), &resp.Diagnostics)
 	j, err := c.GetJob(ctx, id)
-	if removeIfGone(ctx, resp, "job", err, api.Deref(j.Properties).ProvisioningState) {
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, actionRead, kindJob, id.String(), err)
+	if !readFound(ctx, resp, kindJob, "job", id.String(), err, api.Deref(j.Properties).ProvisioningState) {
 		return
 	}
 	resp.Diagnostics.Append(state.setFromAPI(ctx, id, j)...)
@@ -142,16 +127,10 @@ func (r *jobResource) Read(ctx context.Context, req resource.ReadRequest, resp *
 // timeouts, or the configured secrets of an imported job (adopted in place). Every other change replaces the
 // job.
 func (r *jobResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	var plan jobResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	if resp.Diagnostics.HasError() {
-		return
+	if updateWithoutAPI(ctx, req, resp, func(m jobResourceModel) string { return m.ID.ValueString() },
+		api.ParseJobID, newJobIdentity) {
+		resp.Diagnostics.Append(clearSecretsUnknown(ctx, resp.Private)...)
 	}
-	if id, err := api.ParseJobID(plan.ID.ValueString()); err == nil {
-		setIdentity(ctx, resp.Identity, newJobIdentity(id), &resp.Diagnostics)
-	}
-	resp.Diagnostics.Append(clearSecretsUnknown(ctx, resp.Private)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
 // Delete terminates a job that is still queued or running (and waits for it to stop), then deletes it.
@@ -176,23 +155,10 @@ func (r *jobResource) Delete(ctx context.Context, req resource.DeleteRequest, re
 // ImportState accepts the job's ARM ID (fixed segments in any casing), or its identity; Read fills in the rest. The secrets
 // cannot be imported: the configuration's are adopted in place (a replacement would run the job again).
 func (r *jobResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw := importedID(ctx, req, kindJob, &resp.Diagnostics, jobIDFromIdentity(r.providerSubscription()))
-	if resp.Diagnostics.HasError() {
-		return
+	if importByID(ctx, req, resp, kindJob, api.ParseJobID, jobIDFromIdentity(r.providerSubscription()),
+		jobImported, newJobIdentity) {
+		resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 	}
-	id, err := api.ParseJobID(raw)
-	if err == nil {
-		err = api.ValidateName(id.Name)
-	}
-	if err != nil {
-		addInvalidImportIDError(&resp.Diagnostics, kindJob, err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("experiment_id"), id.ExperimentID().String())...)
-	setIdentity(ctx, resp.Identity, newJobIdentity(id), &resp.Diagnostics)
-	resp.Diagnostics.Append(markSecretsUnknown(ctx, resp.Private)...)
 }
 
 // ModifyPlan requires, in the plan of a create (or of the create half of a replacement), every secret the new

@@ -267,10 +267,7 @@ resource "batchai_job" "test" {
 %[3]s
 }
 `, job.ExperimentID().String(), testAccClusterID(info, "c1").String(), testAccJobSecretsBody(false, 0))
-	writes := func() int {
-		return inst.Emulator.RequestCount("PUT", "/jobs/") + inst.Emulator.RequestCount("DELETE", "/jobs/") +
-			inst.Emulator.RequestCount("POST", "/terminate")
-	}
+	writes := azureWrites(inst)
 	var before int
 	resource.UnitTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,

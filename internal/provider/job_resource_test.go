@@ -68,28 +68,12 @@ resource "batchai_job" "test" {
 }
 
 func testAccJobID(info emulator.Info, name string) api.JobID {
-	return api.JobID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Workspace: "ws",
-		Experiment: "exp", Name: name}
+	return testAccInWorkspace(info).Experiment("exp").Job(name)
 }
 
 // testAccCheckJobDestroyed asks the emulator for every job in the final state: all must be gone.
 func testAccCheckJobDestroyed(t *testing.T, info emulator.Info) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		c := testAccClient(t, info)
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "batchai_job" {
-				continue
-			}
-			id, err := api.ParseJobID(rs.Primary.ID)
-			if err != nil {
-				return err
-			}
-			if _, err := c.GetJob(testAccContext(t), id); !client.IsNotFound(err) {
-				return fmt.Errorf("job %s still exists (err %v)", id, err)
-			}
-		}
-		return nil
-	}
+	return testAccCheckDestroyed(t, info, "batchai_job", "job", api.ParseJobID, (*client.Client).GetJob)
 }
 
 // testAccAwaitJob polls the emulator until the job's execution state is one of states.

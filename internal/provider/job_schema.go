@@ -126,9 +126,9 @@ func jobResourceSchema(ctx context.Context) schema.Schema {
 		},
 
 		// Computed attributes, which the job's execution sets.
-		"id":        jobComputedString("The ARM ID of the job, `<experiment_id>/jobs/<name>`."),
-		"tool_type": jobComputedString("The toolkit the service runs, e.g. `custom` or `tensorflow`."),
-		"execution_state": jobComputedString("`queued`, `running`, `terminating`, `succeeded` or `failed`, as of the " +
+		"id":        stableComputedString("The ARM ID of the job, `<experiment_id>/jobs/<name>`."),
+		"tool_type": stableComputedString("The toolkit the service runs, e.g. `custom` or `tensorflow`."),
+		"execution_state": stableComputedString("`queued`, `running`, `terminating`, `succeeded` or `failed`, as of the " +
 			"last refresh. Its changes never plan a change of the job."),
 		"exit_code": schema.Int64Attribute{
 			Computed: true,
@@ -136,8 +136,8 @@ func jobResourceSchema(ctx context.Context) schema.Schema {
 				"job the service stopped, e.g. terminated).",
 			PlanModifiers: []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
 		},
-		"start_time": jobComputedString("When the job started running on its nodes (RFC 3339); null while queued."),
-		"end_time":   jobComputedString("When the job ended (RFC 3339); null until then."),
+		"start_time": stableComputedString("When the job started running on its nodes (RFC 3339); null while queued."),
+		"end_time":   stableComputedString("When the job ended (RFC 3339); null until then."),
 		"errors": schema.ListNestedAttribute{
 			Computed:            true,
 			MarkdownDescription: "The errors the service reports for the job, e.g. `JobPreparationFailed`; empty for a job that succeeded or only exited non-zero.",
@@ -149,11 +149,11 @@ func jobResourceSchema(ctx context.Context) schema.Schema {
 			}},
 			PlanModifiers: []planmodifier.List{listplanmodifier.UseStateForUnknown()},
 		},
-		"job_output_directory_path_segment": jobComputedString("The unique segment the service puts between an " +
+		"job_output_directory_path_segment": stableComputedString("The unique segment the service puts between an " +
 			"output directory's `path_prefix` and `path_suffix` (`<prefix>/<segment>/outputs/<suffix>`), and under " +
 			"`std_out_err_path_prefix`."),
-		"creation_time":      jobComputedString("When the job was created (RFC 3339)."),
-		"provisioning_state": jobComputedString("The provisioning state of the job, `succeeded` once the service has created it."),
+		"creation_time":      stableComputedString("When the job was created (RFC 3339)."),
+		"provisioning_state": stableComputedString("The provisioning state of the job, `succeeded` once the service has created it."),
 	}
 	for k, v := range jobSecretAttributes() {
 		attrs[k] = v
@@ -183,15 +183,6 @@ func jobResourceSchema(ctx context.Context) schema.Schema {
 			"from configuration, their `_wo` forms (Terraform >= 1.11) are write-only and never stored.",
 		Attributes: attrs,
 		Blocks:     blocks,
-	}
-}
-
-// jobComputedString is a computed string of a job: set by create and by refreshes, never planned as a change.
-func jobComputedString(description string) schema.StringAttribute {
-	return schema.StringAttribute{
-		Computed:            true,
-		MarkdownDescription: description,
-		PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 	}
 }
 

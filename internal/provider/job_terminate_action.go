@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	fwaction "github.com/hashicorp/terraform-plugin-framework/action"
@@ -116,39 +115,22 @@ func (a *jobTerminateAction) ValidateConfig(ctx context.Context, req fwaction.Va
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	set, list, known := setValues([]named{{"job_id", m.JobID}, {"job_name", m.JobName}})
-	switch {
-	case !known:
-	case len(set) == 0:
-		resp.Diagnostics.AddError("Missing Required Argument",
-			fmt.Sprintf("batchai_job_terminate needs exactly one of %s: the job's ID, or its name with "+
-				"resource_group_name, workspace_name and experiment_name.", list))
-	case len(set) > 1:
-		resp.Diagnostics.AddAttributeError(path.Root(set[1]), "Conflicting Arguments",
-			fmt.Sprintf("batchai_job_terminate takes exactly one of %s, but both are set.", list))
-	}
+	requireOneActionArgument(&resp.Diagnostics, "batchai_job_terminate",
+		"the job's ID, or its name with resource_group_name, workspace_name and experiment_name",
+		named{"job_id", m.JobID}, named{"job_name", m.JobName})
 }
 
 func (a *jobTerminateAction) Invoke(ctx context.Context, req fwaction.InvokeRequest, resp *fwaction.InvokeResponse) {
-	var m jobTerminateActionModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c, ok := a.client(&resp.Diagnostics)
+	m, c, ok := readConfig[jobTerminateActionModel](ctx, req.Config, &a.providerDataHolder, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	id, nameAttr, experimentAttr := m.job(c.SubscriptionID(), &resp.Diagnostics)
-	timeout := jobTimeouts.delete
-	if s := m.Timeout.ValueString(); s != "" {
-		var err error
-		if timeout, err = time.ParseDuration(s); err != nil {
-			resp.Diagnostics.AddAttributeError(path.Root("timeout"), "Invalid Duration", err.Error())
-		}
-	}
+	timeout := actionTimeout(&resp.Diagnostics, m.Timeout, jobTimeouts.delete)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx = a.logContext(ctx, id.String())
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel := a.operationContext(ctx, id.String(), timeout)
 	defer cancel()
 
 	j, ok := getJobForDataSource(ctx, c, id, nameAttr, experimentAttr, &resp.Diagnostics)
@@ -171,7 +153,7 @@ func (a *jobTerminateAction) Invoke(ctx context.Context, req fwaction.InvokeRequ
 	}
 	// The job itself says when the termination is over (it has ended): poll it, as the service's own
 	// operation says nothing more, and report each state it passes through.
-	last := api.Deref(p.ExecutionState)
+	states := &stateProgress{ctx: ctx, resp: resp, subject: "Job " + id.Name, last: api.Deref(p.ExecutionState)}
 	err := pollUntil(ctx, c.PollFrequency(), func(ctx context.Context) (bool, error) {
 		j, err := c.GetJob(ctx, id)
 		switch {
@@ -181,13 +163,10 @@ func (a *jobTerminateAction) Invoke(ctx context.Context, req fwaction.InvokeRequ
 			return false, err
 		}
 		p = api.Deref(j.Properties)
-		if now := api.Deref(p.ExecutionState); now != last {
-			last = now
-			progress(ctx, resp, fmt.Sprintf("Job %s: %s.", id.Name, now))
-		}
+		states.report(api.Deref(p.ExecutionState))
 		return jobEnded(p), nil
 	}, func(ctxErr error) error {
-		return fmt.Errorf("the job is still %q; the termination goes on in Azure: %w", last, ctxErr)
+		return fmt.Errorf("the job is still %q; the termination goes on in Azure: %w", states.last, ctxErr)
 	})
 	if err != nil {
 		addAPIError(&resp.Diagnostics, actionWaitTerminate, kindJob, id.String(), err)
@@ -200,10 +179,7 @@ func (a *jobTerminateAction) Invoke(ctx context.Context, req fwaction.InvokeRequ
 // errors of a job or an experiment that does not exist).
 func (m jobTerminateActionModel) job(providerSubscription string, diags *diag.Diagnostics) (api.JobID, path.Path, path.Path) {
 	if !m.JobID.IsNull() {
-		id, err := api.ParseJobID(m.JobID.ValueString())
-		if err != nil {
-			diags.AddAttributeError(path.Root("job_id"), "Invalid Batch AI Job ID", err.Error())
-		}
+		id, _ := parseIDAttribute(diags, path.Root("job_id"), kindJob, m.JobID.ValueString(), api.ParseJobID)
 		return id, path.Root("job_id"), path.Root("job_id")
 	}
 	sub := m.SubscriptionID.ValueString()

@@ -58,19 +58,15 @@ func jobsDataSourceSchema() schema.Schema {
 }
 
 func (d *jobsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m jobsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c, ok := d.client(&resp.Diagnostics)
+	m, c, ok := readConfig[jobsDataSourceModel](ctx, req.Config, &d.providerDataHolder, &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	x, err := api.ParseExperimentID(m.ExperimentID.ValueString())
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("experiment_id"), "Invalid Batch AI Experiment ID", err.Error())
+	x, ok := parseIDAttribute(&resp.Diagnostics, path.Root("experiment_id"), kindExperiment, m.ExperimentID.ValueString(), api.ParseExperimentID)
+	if !ok {
 		return
 	}
-	ctx = d.logContext(ctx, x.String())
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	ctx, cancel := d.readContext(ctx, x.String())
 	defer cancel()
 
 	// The experiment is read first, so that a typo is not "no jobs".
@@ -85,9 +81,5 @@ func (d *jobsDataSource) Read(ctx context.Context, req datasource.ReadRequest, r
 	m.ID = types.StringValue(x.String())
 	var diags diag.Diagnostics
 	m.Jobs = flattenJobSummaries(ctx, x, jobs, &diags)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setDataSourceState(ctx, resp, &m, diags)
 }

@@ -135,6 +135,47 @@ func (m listWorkspaceScopeModel) workspaceIDs(ctx context.Context, c *client.Cli
 	return ids, nil
 }
 
+// startList is how every List starts: it reads the configuration into M (ending the list with why it cannot),
+// then, once Terraform reads the results, runs list with the stream it sends them to.
+func startList[M any](ctx context.Context, req list.ListRequest, b *listResourceBase, stream *list.ListResultsStream,
+	run func(ctx context.Context, cfg M, c *client.Client, out *listStream)) {
+	cfg, c, ok := listConfig[M](ctx, req, b, stream)
+	if !ok {
+		return
+	}
+	ctx = b.logContext(ctx, "")
+	stream.Results = func(push func(list.ListResult) bool) {
+		run(ctx, cfg, c, &listStream{push: push, limit: req.Limit})
+	}
+}
+
+// eachWorkspace calls fn with each workspace the list covers (workspaceIDs) until fn reports that the list
+// should stop; a failure to list the workspaces ends the list with its error.
+func (m listWorkspaceScopeModel) eachWorkspace(ctx context.Context, c *client.Client, out *listStream, fn func(api.WorkspaceID) bool) {
+	workspaces, err := m.workspaceIDs(ctx, c)
+	if err != nil {
+		out.failAPI(kindWorkspace+"s", m.scopeID(c), err)
+		return
+	}
+	for _, ws := range workspaces {
+		if !fn(ws) {
+			return
+		}
+	}
+}
+
+// sendListedIn sends the results of items, the resources of a kind (plural: "Batch AI Clusters") that the
+// listing of parent (an ARM ID) returned with err, as sendListed does; err ends the list with it. It reports
+// whether the list should go on.
+func sendListedIn[T any](out *listStream, kind, parent string, items []T, err error,
+	id, provisioningState func(T) *string, result func(T) list.ListResult) bool {
+	if err != nil {
+		out.failAPI(kind, parent, err)
+		return false
+	}
+	return sendListed(out, items, id, provisioningState, result)
+}
+
 // sendListed sends the result of each item in ARM ID order, leaving out those being deleted (as good as gone,
 // see resource_base.go: an import would find nothing), and reports whether the list should go on.
 func sendListed[T any](out *listStream, items []T, id, provisioningState func(T) *string, result func(T) list.ListResult) bool {
@@ -200,46 +241,35 @@ func listConfig[T any](ctx context.Context, req list.ListRequest, b *listResourc
 	return m, c, true
 }
 
-// newListResult starts the result of the resource named by id (an ARM ID): its identity, its display name,
-// and, when Terraform asks for the resource, its state seeded with the attributes an import would set, for
-// fill to complete from the API's answer (fill receives the resource's state and returns its diagnostics).
-func newListResult(ctx context.Context, req list.ListRequest, identity any, displayName string,
-	seed map[string]string, fill func(resource tfsdkResource) diag.Diagnostics) list.ListResult {
+// newListResult is the result of the resource named by id (an ARM ID): its identity, its display name, and,
+// when Terraform asks for the resource, its state as a Read right after an import records it: seeded with the
+// attributes an import sets (id and imported, as importByID sets them), read into the resource's model M, and
+// completed by set from the API's answer.
+func newListResult[M any](ctx context.Context, req list.ListRequest, id fmt.Stringer, imported importedAttributes,
+	identity any, displayName string, set func(m *M) diag.Diagnostics) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = displayName
 	result.Diagnostics.Append(result.Identity.Set(ctx, identity)...)
 	if !req.IncludeResource || result.Diagnostics.HasError() {
 		return result
 	}
-	for _, name := range sortedKeys(seed) {
-		result.Diagnostics.Append(result.Resource.SetAttribute(ctx, path.Root(name), seed[name])...)
+	for _, a := range []struct{ name, value string }{
+		{"id", id.String()}, {"name", imported.name}, {imported.parentAttr, imported.parent},
+	} {
+		result.Diagnostics.Append(result.Resource.SetAttribute(ctx, path.Root(a.name), a.value)...)
 	}
-	if !result.Diagnostics.HasError() {
-		result.Diagnostics.Append(fill(result.Resource)...)
+	if result.Diagnostics.HasError() {
+		return result
 	}
-	return result
-}
-
-// tfsdkResource is the state of a listed resource (a *tfsdk.Resource).
-type tfsdkResource interface {
-	Get(ctx context.Context, target any) diag.Diagnostics
-	Set(ctx context.Context, val any) diag.Diagnostics
-}
-
-// fillListedResource reads the seeded state into the model M, lets set complete it from the API's answer, and
-// stores it back: the state a Read right after an import records.
-func fillListedResource[M any](ctx context.Context, res tfsdkResource, set func(m *M) diag.Diagnostics) diag.Diagnostics {
 	var m M
-	diags := res.Get(ctx, &m)
-	if diags.HasError() {
-		return diags
+	if result.Diagnostics.Append(result.Resource.Get(ctx, &m)...); result.Diagnostics.HasError() {
+		return result
 	}
-	diags.Append(set(&m)...)
-	if diags.HasError() {
-		return diags
+	if result.Diagnostics.Append(set(&m)...); result.Diagnostics.HasError() {
+		return result
 	}
-	diags.Append(res.Set(ctx, &m)...)
-	return diags
+	result.Diagnostics.Append(result.Resource.Set(ctx, &m)...)
+	return result
 }
 
 // listedName describes a resource in a display name: "name in scope".

@@ -11,6 +11,12 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
@@ -122,4 +128,99 @@ func expectError(parts ...string) *regexp.Regexp {
 		quoted[i] = strings.Join(strings.Fields(regexp.QuoteMeta(p)), `\s+`)
 	}
 	return regexp.MustCompile(`(?s)` + strings.Join(quoted, ".*"))
+}
+
+// testAccContext is the context of a test's own calls to the emulator: it ends with the test, or after two
+// minutes.
+func testAccContext(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// testAccInWorkspace is the ID of the workspace "ws" of the emulator's subscription and resource group, in which
+// the tests create what a workspace holds.
+func testAccInWorkspace(info emulator.Info) api.WorkspaceID {
+	return api.WorkspaceID{SubscriptionID: info.SubscriptionID, ResourceGroup: info.ResourceGroup, Name: "ws"}
+}
+
+// testAccCheckDestroyed asks the emulator, with get, for every resource of tfType ("batchai_cluster") in the
+// final state: all must be gone. what names them in the error ("cluster").
+func testAccCheckDestroyed[ID fmt.Stringer, T any](t *testing.T, info emulator.Info, tfType, what string,
+	parse func(string) (ID, error), get func(*client.Client, context.Context, ID) (T, error)) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		c := testAccClient(t, info)
+		for _, rs := range s.RootModule().Resources {
+			if rs.Type != tfType {
+				continue
+			}
+			id, err := parse(rs.Primary.ID)
+			if err != nil {
+				return err
+			}
+			if _, err := get(c, testAccContext(t), id); !client.IsNotFound(err) {
+				return fmt.Errorf("%s %s still exists (err %v)", what, id, err)
+			}
+		}
+		return nil
+	}
+}
+
+// workspaceChildIdentityCheck expects the identity of id, a resource a workspace holds, in state at addr.
+func workspaceChildIdentityCheck[ID workspaceChildID](addr string, id ID) statecheck.StateCheck {
+	return statecheck.ExpectIdentity(addr, workspaceChildIdentityValues(id))
+}
+
+// workspaceChildIdentityValues is the identity of id, a resource a workspace holds, for identity checks.
+func workspaceChildIdentityValues[ID workspaceChildID](id ID) map[string]knownvalue.Check {
+	c := workspaceChildCoordinates(id)
+	return map[string]knownvalue.Check{
+		"subscription_id":     knownvalue.StringExact(c.SubscriptionID),
+		"resource_group_name": knownvalue.StringExact(c.ResourceGroup),
+		"workspace_name":      knownvalue.StringExact(c.Workspace),
+		"name":                knownvalue.StringExact(c.Name),
+	}
+}
+
+// workspaceIdentityValues is the identity of the workspace id, for identity checks.
+func workspaceIdentityValues(id api.WorkspaceID) map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{
+		"subscription_id":     knownvalue.StringExact(id.SubscriptionID),
+		"resource_group_name": knownvalue.StringExact(id.ResourceGroup),
+		"name":                knownvalue.StringExact(id.Name),
+	}
+}
+
+// jobIdentityValues is the identity of the job id, for identity checks.
+func jobIdentityValues(id api.JobID) map[string]knownvalue.Check {
+	return map[string]knownvalue.Check{
+		"subscription_id":     knownvalue.StringExact(id.SubscriptionID),
+		"resource_group_name": knownvalue.StringExact(id.ResourceGroup),
+		"workspace_name":      knownvalue.StringExact(id.Workspace),
+		"experiment_name":     knownvalue.StringExact(id.Experiment),
+		"name":                knownvalue.StringExact(id.Name),
+	}
+}
+
+// writesSinceSeeding counts the writes (azureWrites) from now on. The test has seeded the emulator through its
+// API: those writes must have been counted, or a count of 0 later would prove nothing.
+func writesSinceSeeding(t *testing.T, inst *emulatortest.Instance) func() int {
+	t.Helper()
+	writes := azureWrites(inst)
+	before := writes()
+	if before == 0 {
+		t.Fatal("seeding the emulator wrote nothing azureWrites counts: a count of no writes would prove nothing")
+	}
+	return func() int { return writes() - before }
+}
+
+// azureWrites counts the requests to the emulator that could change what Azure holds (PUT, PATCH, DELETE and a
+// job's termination) so far.
+func azureWrites(inst *emulatortest.Instance) func() int {
+	return func() int {
+		return inst.Emulator.RequestCount("PUT", "/providers/Microsoft.BatchAI/") +
+			inst.Emulator.RequestCount("PATCH", "/providers/Microsoft.BatchAI/") +
+			inst.Emulator.RequestCount("POST", "/terminate") +
+			inst.Emulator.RequestCount("DELETE", "/providers/Microsoft.BatchAI/")
+	}
 }

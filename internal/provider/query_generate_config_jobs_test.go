@@ -22,29 +22,8 @@ func TestAccQuery_generateConfigImportsJobResources(t *testing.T) {
 	fs, finished := testAccSeedJobWorld(t, info)
 	secretive := testAccSeedSecretiveJob(t, info)
 
-	w := newCLIWorkdir(t, map[string]string{
-		"main.tf": testAccProviderConfig(info),
-		"discover.tfquery.hcl": `
-list "batchai_file_server" "found" {
-  provider = batchai
-}
-
-list "batchai_experiment" "found" {
-  provider = batchai
-}
-
-list "batchai_job" "found" {
-  provider = batchai
-}
-`,
-	})
-	writes := func() int {
-		return inst.Emulator.RequestCount("PUT", "/providers/Microsoft.BatchAI/") +
-			inst.Emulator.RequestCount("PATCH", "/providers/Microsoft.BatchAI/") +
-			inst.Emulator.RequestCount("POST", "/terminate") +
-			inst.Emulator.RequestCount("DELETE", "/providers/Microsoft.BatchAI/")
-	}
-	before := writes()
+	w := newQueryWorkdir(t, info, "batchai_file_server", "batchai_experiment", "batchai_job")
+	writesSince := writesSinceSeeding(t, inst)
 
 	found := queryResults(t, w.mustRun("query", "-json", "-no-color"))
 	if len(found) != 4 {
@@ -94,22 +73,7 @@ list "batchai_job" "found" {
 		}
 	}
 
-	plan := w.mustRun("plan", "-no-color", "-input=false")
-	if !strings.Contains(plan, "Plan: 4 to import, 0 to add, 0 to change, 0 to destroy.") {
-		t.Fatalf("the plan of the generated configuration is not 4 imports and nothing else:\n%s", plan)
-	}
-	w.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
-	if out, code := w.run("plan", "-no-color", "-input=false", "-detailed-exitcode"); code != 0 {
-		t.Fatalf("after the import, terraform plan -detailed-exitcode exited %d, want 0 (no changes):\n%s", code, out)
-	}
-	if n := writes() - before; n != 0 {
-		t.Errorf("query, import and plan sent %d write request(s) to Azure, want none", n)
-	}
-	managed := managedIdentities(t, w.mustRun("show", "-json", "-no-color"))
-	slices.Sort(found)
-	if !slices.Equal(found, managed) {
-		t.Errorf("after the import, the identities in state are\n%v\nwant what the query found\n%v", managed, found)
-	}
+	applyGeneratedImports(t, w, found, writesSince)
 	if _, err := testAccClient(t, info).GetFileServer(testAccContext(t), fs); err != nil {
 		t.Errorf("the file server is gone after the import: %v", err)
 	}

@@ -2,11 +2,13 @@ package provider
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
 )
 
 // TestAccQuery_generateConfigImportsWithEmptyPlan runs the whole loop of "find what Terraform does not manage"
@@ -68,24 +70,8 @@ func TestAccQuery_generateConfigImportsWithEmptyPlan(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	w := newCLIWorkdir(t, map[string]string{
-		"main.tf": testAccProviderConfig(info),
-		"discover.tfquery.hcl": `
-list "batchai_workspace" "found" {
-  provider = batchai
-}
-
-list "batchai_cluster" "found" {
-  provider = batchai
-}
-`,
-	})
-	writes := func() int {
-		return inst.Emulator.RequestCount("PUT", "/providers/Microsoft.BatchAI/") +
-			inst.Emulator.RequestCount("PATCH", "/providers/Microsoft.BatchAI/") +
-			inst.Emulator.RequestCount("DELETE", "/providers/Microsoft.BatchAI/")
-	}
-	before := writes()
+	w := newQueryWorkdir(t, info, "batchai_workspace", "batchai_cluster")
+	writesSince := writesSinceSeeding(t, inst)
 
 	// What the guide's pipeline reads: one list_resource_found message per result, with its type and identity.
 	found := queryResults(t, w.mustRun("query", "-json", "-no-color"))
@@ -123,28 +109,47 @@ list "batchai_cluster" "found" {
 		}
 	}
 
-	plan := w.mustRun("plan", "-no-color", "-input=false")
-	if !strings.Contains(plan, "Plan: 4 to import, 0 to add, 0 to change, 0 to destroy.") {
-		t.Fatalf("the plan of the generated configuration is not 4 imports and nothing else:\n%s", plan)
-	}
-	w.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
-	if out, code := w.run("plan", "-no-color", "-input=false", "-detailed-exitcode"); code != 0 {
-		t.Fatalf("after the import, terraform plan -detailed-exitcode exited %d, want 0 (no changes):\n%s", code, out)
-	}
-	if n := writes() - before; n != 0 {
-		t.Errorf("query, import and plan sent %d write request(s) to Azure, want none", n)
-	}
-	// The managed side of the guide's comparison: the same identities in `terraform show -json`.
-	managed := managedIdentities(t, w.mustRun("show", "-json", "-no-color"))
-	slices.Sort(found)
-	if !slices.Equal(found, managed) {
-		t.Errorf("after the import, the identities in state are\n%v\nwant what the query found\n%v", managed, found)
-	}
+	applyGeneratedImports(t, w, found, writesSince)
 	state := w.mustRun("state", "list")
 	for _, addr := range []string{"batchai_workspace.found_0", "batchai_workspace.found_1", "batchai_cluster.found_0", "batchai_cluster.found_1"} {
 		if !strings.Contains(state, addr) {
 			t.Errorf("%s is not in state after the import:\n%s", addr, state)
 		}
+	}
+}
+
+// newQueryWorkdir is a CLI working directory with the provider's configuration and a query file with a list
+// block "found" of each of listTypes, in the subscription.
+func newQueryWorkdir(t *testing.T, info emulator.Info, listTypes ...string) *cliWorkdir {
+	t.Helper()
+	var query strings.Builder
+	for _, typ := range listTypes {
+		fmt.Fprintf(&query, "\nlist %q \"found\" {\n  provider = batchai\n}\n", typ)
+	}
+	return newCLIWorkdir(t, map[string]string{"main.tf": testAccProviderConfig(info), "discover.tfquery.hcl": query.String()})
+}
+
+// applyGeneratedImports plans, applies and plans again the configuration `terraform query
+// -generate-config-out` wrote in w for the results found: the plan must import every result and do nothing
+// else, the next plan must be empty, nothing may have been written to Azure since the query (writesSince), and
+// the state must hold the identities the query found (the managed side of the guide's comparison).
+func applyGeneratedImports(t *testing.T, w *cliWorkdir, found []string, writesSince func() int) {
+	t.Helper()
+	plan := w.mustRun("plan", "-no-color", "-input=false")
+	if want := fmt.Sprintf("Plan: %d to import, 0 to add, 0 to change, 0 to destroy.", len(found)); !strings.Contains(plan, want) {
+		t.Fatalf("the plan of the generated configuration is not %d imports and nothing else:\n%s", len(found), plan)
+	}
+	w.mustRun("apply", "-no-color", "-input=false", "-auto-approve")
+	if out, code := w.run("plan", "-no-color", "-input=false", "-detailed-exitcode"); code != 0 {
+		t.Fatalf("after the import, terraform plan -detailed-exitcode exited %d, want 0 (no changes):\n%s", code, out)
+	}
+	if n := writesSince(); n != 0 {
+		t.Errorf("query, import and plan sent %d write request(s) to Azure, want none", n)
+	}
+	managed := managedIdentities(t, w.mustRun("show", "-json", "-no-color"))
+	found = slices.Sorted(slices.Values(found))
+	if !slices.Equal(found, managed) {
+		t.Errorf("after the import, the identities in state are\n%v\nwant what the query found\n%v", managed, found)
 	}
 }
 

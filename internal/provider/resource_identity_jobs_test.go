@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -17,32 +16,9 @@ import (
 // Resource identity of the file server, the experiment and the job, as resource_identity_test.go checks the
 // workspace's and the cluster's.
 
-func fileServerIdentityCheck(addr string, id api.FileServerID) statecheck.StateCheck {
-	return statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
-		"subscription_id":     knownvalue.StringExact(id.SubscriptionID),
-		"resource_group_name": knownvalue.StringExact(id.ResourceGroup),
-		"workspace_name":      knownvalue.StringExact(id.Workspace),
-		"name":                knownvalue.StringExact(id.Name),
-	})
-}
-
-func experimentIdentityCheck(addr string, id api.ExperimentID) statecheck.StateCheck {
-	return statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
-		"subscription_id":     knownvalue.StringExact(id.SubscriptionID),
-		"resource_group_name": knownvalue.StringExact(id.ResourceGroup),
-		"workspace_name":      knownvalue.StringExact(id.Workspace),
-		"name":                knownvalue.StringExact(id.Name),
-	})
-}
-
+// jobIdentityCheck expects the identity of the job id in state at addr.
 func jobIdentityCheck(addr string, id api.JobID) statecheck.StateCheck {
-	return statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
-		"subscription_id":     knownvalue.StringExact(id.SubscriptionID),
-		"resource_group_name": knownvalue.StringExact(id.ResourceGroup),
-		"workspace_name":      knownvalue.StringExact(id.Workspace),
-		"experiment_name":     knownvalue.StringExact(id.Experiment),
-		"name":                knownvalue.StringExact(id.Name),
-	})
+	return statecheck.ExpectIdentity(addr, jobIdentityValues(id))
 }
 
 // testAccSeedJobWorld makes, outside Terraform, a workspace ws with a file server nfs (an SSH key, which the API
@@ -168,8 +144,8 @@ import {
 					plancheck.ExpectResourceAction(testAccJobAddr, plancheck.ResourceActionNoop),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					fileServerIdentityCheck(testAccFileServerAddr, fs),
-					experimentIdentityCheck(testAccExperimentAddr, x),
+					workspaceChildIdentityCheck(testAccFileServerAddr, fs),
+					workspaceChildIdentityCheck(testAccExperimentAddr, x),
 					jobIdentityCheck(testAccJobAddr, job),
 				},
 				Check: func(*terraform.State) error {
@@ -209,8 +185,8 @@ func TestAccJobResources_identityUpgrade(t *testing.T) {
 					plancheck.ExpectEmptyPlan(),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					fileServerIdentityCheck(testAccFileServerAddr, testAccFileServerID(info, "nfs")),
-					experimentIdentityCheck(testAccExperimentAddr, job.ExperimentID()),
+					workspaceChildIdentityCheck(testAccFileServerAddr, testAccFileServerID(info, "nfs")),
+					workspaceChildIdentityCheck(testAccExperimentAddr, job.ExperimentID()),
 					jobIdentityCheck(testAccJobAddr, job),
 				},
 			},

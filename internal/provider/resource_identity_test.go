@@ -16,7 +16,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	tfresource "github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 
@@ -28,22 +27,10 @@ import (
 // both plan nothing; state written by a provider without identity gains one without a diff, even when the
 // resource disappeared meanwhile.
 
-// workspaceIdentityCheck and clusterIdentityCheck expect the identity of id in state.
+// workspaceIdentityCheck expects the identity of the workspace id in state (workspaceChildIdentityCheck that of
+// what a workspace holds).
 func workspaceIdentityCheck(addr string, id api.WorkspaceID) statecheck.StateCheck {
-	return statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
-		"subscription_id":     knownvalue.StringExact(id.SubscriptionID),
-		"resource_group_name": knownvalue.StringExact(id.ResourceGroup),
-		"name":                knownvalue.StringExact(id.Name),
-	})
-}
-
-func clusterIdentityCheck(addr string, id api.ClusterID) statecheck.StateCheck {
-	return statecheck.ExpectIdentity(addr, map[string]knownvalue.Check{
-		"subscription_id":     knownvalue.StringExact(id.SubscriptionID),
-		"resource_group_name": knownvalue.StringExact(id.ResourceGroup),
-		"workspace_name":      knownvalue.StringExact(id.Workspace),
-		"name":                knownvalue.StringExact(id.Name),
-	})
+	return statecheck.ExpectIdentity(addr, workspaceIdentityValues(id))
 }
 
 // TestAccWorkspaceResource_identity: create sets the identity; import by identity and by ID plan nothing.
@@ -150,7 +137,7 @@ import {
 				ConfigPlanChecks: tfresource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(testAccClusterAddr, plancheck.ResourceActionNoop),
 				}},
-				ConfigStateChecks: []statecheck.StateCheck{clusterIdentityCheck(testAccClusterAddr, id)},
+				ConfigStateChecks: []statecheck.StateCheck{workspaceChildIdentityCheck(testAccClusterAddr, id)},
 			},
 			{Config: config, ResourceName: testAccClusterAddr, ImportState: true, ImportStateKind: tfresource.ImportBlockWithID},
 			{Config: config, ResourceName: testAccClusterAddr, ImportState: true, ImportStateKind: tfresource.ImportBlockWithResourceIdentity},
@@ -177,7 +164,7 @@ func TestAccResource_identityUpgrade(t *testing.T) {
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					workspaceIdentityCheck("batchai_workspace.test", testAccClusterID(info, "c1").WorkspaceID()),
-					clusterIdentityCheck(testAccClusterAddr, testAccClusterID(info, "c1")),
+					workspaceChildIdentityCheck(testAccClusterAddr, testAccClusterID(info, "c1")),
 				},
 			},
 		},

@@ -76,27 +76,20 @@ func (d *workspaceDataSource) Schema(_ context.Context, _ datasource.SchemaReque
 }
 
 func (d *workspaceDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var m workspaceDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
-	c, ok := d.client(&resp.Diagnostics)
+	m, c, ok := readConfig[workspaceDataSourceModel](ctx, req.Config, &d.providerDataHolder, &resp.Diagnostics)
 	if !ok {
 		return
 	}
 	id := api.WorkspaceID{SubscriptionID: c.SubscriptionID(), ResourceGroup: m.ResourceGroupName.ValueString(),
 		Name: m.Name.ValueString()}
-	ctx = d.logContext(ctx, id.String())
-	ctx, cancel := context.WithTimeout(ctx, defaultReadTimeout)
+	ctx, cancel := d.readContext(ctx, id.String())
 	defer cancel()
 
 	ws, ok := getWorkspaceForDataSource(ctx, c, id, path.Root("name"), &resp.Diagnostics)
 	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(m.flatten(ctx, id, ws)...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+	setDataSourceState(ctx, resp, &m, m.flatten(ctx, id, ws))
 }
 
 // getWorkspaceForDataSource reads a workspace for any data source. A 404 becomes an error on attr that names

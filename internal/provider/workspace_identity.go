@@ -46,3 +46,8 @@ func workspaceIDFromIdentity(providerSubscription string) func(workspaceIdentity
 		}.String()
 	}
 }
+
+// workspaceImported are the attributes an import of the workspace id sets: its name and resource group.
+func workspaceImported(id api.WorkspaceID) importedAttributes {
+	return importedAttributes{name: id.Name, parentAttr: "resource_group_name", parent: id.ResourceGroup}
+}

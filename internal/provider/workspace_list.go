@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
 )
 
 var (
@@ -40,13 +41,7 @@ func (r *workspaceListResource) ListResourceConfigSchema(_ context.Context, _ li
 }
 
 func (r *workspaceListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
-	scope, c, ok := listConfig[listScopeModel](ctx, req, &r.listResourceBase, stream)
-	if !ok {
-		return
-	}
-	ctx = r.logContext(ctx, "")
-	stream.Results = func(push func(list.ListResult) bool) {
-		out := &listStream{push: push, limit: req.Limit}
+	startList(ctx, req, &r.listResourceBase, stream, func(ctx context.Context, scope listScopeModel, c *client.Client, out *listStream) {
 		all, err := scope.listWorkspaces(ctx, c)
 		if err != nil {
 			out.failAPI(kindWorkspace+"s", scope.scopeID(c), err)
@@ -61,17 +56,12 @@ func (r *workspaceListResource) List(ctx context.Context, req list.ListRequest, 
 				out.failAPI(kindWorkspace+"s", scope.scopeID(c), err)
 				return
 			}
-			result := newListResult(ctx, req, newWorkspaceIdentity(id),
+			result := newListResult(ctx, req, id, workspaceImported(id), newWorkspaceIdentity(id),
 				listedName(id.Name, id.ResourceGroup, api.Deref(ws.Location)),
-				map[string]string{"id": id.String()},
-				func(res tfsdkResource) diag.Diagnostics {
-					return fillListedResource(ctx, res, func(m *workspaceResourceModel) diag.Diagnostics {
-						return m.flatten(ctx, id, ws)
-					})
-				})
+				func(m *workspaceResourceModel) diag.Diagnostics { return m.flatten(ctx, id, ws) })
 			if !out.send(result) {
 				return
 			}
 		}
-	}
+	})
 }

@@ -49,13 +49,6 @@ func TestAccWorkspaceListResource(t *testing.T) {
 	if ws, err := c.GetWorkspace(testAccContext(t), leaving); err != nil || !isDeleting(api.Deref(ws.Properties).ProvisioningState) {
 		t.Fatalf("the workspace being deleted reads %+v, %v: the test would prove nothing", ws.Properties, err)
 	}
-	identity := func(id api.WorkspaceID) map[string]knownvalue.Check {
-		return map[string]knownvalue.Check{
-			"subscription_id":     knownvalue.StringExact(id.SubscriptionID),
-			"resource_group_name": knownvalue.StringExact(id.ResourceGroup),
-			"name":                knownvalue.StringExact(id.Name),
-		}
-	}
 	query := fmt.Sprintf(`
 list "batchai_workspace" "all" {
   provider = batchai
@@ -91,15 +84,15 @@ list "batchai_workspace" "with_resource" {
 				Config: query,
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					querycheck.ExpectLength("batchai_workspace.all", 2),
-					querycheck.ExpectIdentity("batchai_workspace.all", identity(a)),
-					querycheck.ExpectIdentity("batchai_workspace.all", identity(b)),
-					querycheck.ExpectResourceDisplayName("batchai_workspace.all", queryfilter.ByResourceIdentity(identity(b)),
+					querycheck.ExpectIdentity("batchai_workspace.all", workspaceIdentityValues(a)),
+					querycheck.ExpectIdentity("batchai_workspace.all", workspaceIdentityValues(b)),
+					querycheck.ExpectResourceDisplayName("batchai_workspace.all", queryfilter.ByResourceIdentity(workspaceIdentityValues(b)),
 						knownvalue.StringExact("ws-b in rg-two (westeurope)")),
 					querycheck.ExpectLength("batchai_workspace.two", 1),
-					querycheck.ExpectIdentity("batchai_workspace.two", identity(b)),
+					querycheck.ExpectIdentity("batchai_workspace.two", workspaceIdentityValues(b)),
 					querycheck.ExpectLength("batchai_workspace.first", 1),
 					querycheck.ExpectLength("batchai_workspace.with_resource", 1),
-					querycheck.ExpectResourceKnownValues("batchai_workspace.with_resource", queryfilter.ByResourceIdentity(identity(a)),
+					querycheck.ExpectResourceKnownValues("batchai_workspace.with_resource", queryfilter.ByResourceIdentity(workspaceIdentityValues(a)),
 						[]querycheck.KnownValueCheck{
 							{Path: tfjsonpath.New("id"), KnownValue: knownvalue.StringExact(a.String())},
 							{Path: tfjsonpath.New("location"), KnownValue: knownvalue.StringExact("eastus")},

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -49,24 +48,14 @@ func (r *workspaceResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	id := api.WorkspaceID{SubscriptionID: c.SubscriptionID(), ResourceGroup: plan.ResourceGroupName.ValueString(), Name: plan.Name.ValueString()}
-	ctx = r.logContext(ctx, id.String())
-	setIdentity(ctx, resp.Identity, newWorkspaceIdentity(id), &resp.Diagnostics)
-	timeout, diags := plan.Timeouts.Create(ctx, defaultCreateTimeout)
-	resp.Diagnostics.Append(diags...)
 	body, diags := expandWorkspaceCreateParameters(ctx, plan)
 	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	ctx, cancel, ok := r.beginCreate(ctx, resp, c, createTarget{
+		kind: kindWorkspace, tfType: "batchai_workspace", id: id.String(), identity: newWorkspaceIdentity(id),
+		provisioningState: workspaceProvisioningState(c, id),
+	}, plan.Timeouts, defaultCreateTimeout)
 	defer cancel()
-
-	// PUT is create-or-update: without this check, apply would silently adopt (and then own the deletion
-	// of) a workspace that Terraform does not manage. A workspace that is being deleted is waited for.
-	if !checkCreatable(ctx, c,
-		func(a action, err error) { addAPIError(&resp.Diagnostics, a, kindWorkspace, id.String(), err) },
-		func() { addAlreadyExistsError(&resp.Diagnostics, kindWorkspace, id.String(), "batchai_workspace") },
-		workspaceProvisioningState(c, id)) {
+	if !ok {
 		return
 	}
 
@@ -92,11 +81,7 @@ func (r *workspaceResource) Read(ctx context.Context, req resource.ReadRequest, 
 	setIdentity(ctx, resp.Identity, newWorkspaceIdentity(id), &resp.Diagnostics)
 
 	ws, err := c.GetWorkspace(ctx, id)
-	if removeIfGone(ctx, resp, "workspace", err, api.Deref(ws.Properties).ProvisioningState) {
-		return
-	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, actionRead, kindWorkspace, id.String(), err)
+	if !readFound(ctx, resp, kindWorkspace, "workspace", id.String(), err, api.Deref(ws.Properties).ProvisioningState) {
 		return
 	}
 	resp.Diagnostics.Append(state.flatten(ctx, id, ws)...)
@@ -164,22 +149,8 @@ func (r *workspaceResource) Delete(ctx context.Context, req resource.DeleteReque
 // ImportState accepts the workspace's ARM ID in any casing of its fixed segments, or its identity; Read fills
 // in the rest.
 func (r *workspaceResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	raw := importedID(ctx, req, kindWorkspace, &resp.Diagnostics, workspaceIDFromIdentity(r.providerSubscription()))
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	id, err := api.ParseWorkspaceID(raw)
-	if err == nil {
-		err = api.ValidateName(id.Name)
-	}
-	if err != nil {
-		addInvalidImportIDError(&resp.Diagnostics, kindWorkspace, err)
-		return
-	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id.String())...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("name"), id.Name)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("resource_group_name"), id.ResourceGroup)...)
-	setIdentity(ctx, resp.Identity, newWorkspaceIdentity(id), &resp.Diagnostics)
+	importByID(ctx, req, resp, kindWorkspace, api.ParseWorkspaceID, workspaceIDFromIdentity(r.providerSubscription()),
+		workspaceImported, newWorkspaceIdentity)
 }
 
 // ModifyPlan makes a respelled location (or any other change that is no change to ARM) plan nothing.

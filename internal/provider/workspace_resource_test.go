@@ -399,28 +399,9 @@ func testAccCheckWorkspaceInEmulator(t *testing.T, info emulator.Info, id api.Wo
 	}
 }
 
-// testAccCheckWorkspaceDestroyed verifies against the emulator that every workspace in state is gone.
+// testAccCheckWorkspaceDestroyed asks the emulator for every workspace in the final state: all must be gone.
 func testAccCheckWorkspaceDestroyed(t *testing.T, info emulator.Info) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		c := testAccClient(t, info)
-		for _, rs := range s.RootModule().Resources {
-			if rs.Type != "batchai_workspace" {
-				continue
-			}
-			id, err := api.ParseWorkspaceID(rs.Primary.ID)
-			if err != nil {
-				return err
-			}
-			_, err = c.GetWorkspace(context.Background(), id)
-			if err == nil {
-				return fmt.Errorf("workspace %s still exists", id)
-			}
-			if !client.IsNotFound(err) {
-				return fmt.Errorf("checking workspace %s: %w", id, err)
-			}
-		}
-		return nil
-	}
+	return testAccCheckDestroyed(t, info, "batchai_workspace", "workspace", api.ParseWorkspaceID, (*client.Client).GetWorkspace)
 }
 
 func testAccDeleteWorkspace(t *testing.T, info emulator.Info, id api.WorkspaceID) {
