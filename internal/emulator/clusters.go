@@ -269,12 +269,8 @@ func (e *Emulator) deleteCluster(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if c.deleting() {
-			var op operation
-			if found, err := t.get(bucketOperations, c.DeleteOp, &op); err == nil && found {
-				rep = e.accepted(&op)
-				return nil
-			}
+		if rep = e.deletionInProgress(t, c.deleting(), c.DeleteOp); rep != nil {
+			return nil
 		}
 		op, err := t.startOperation(opDeleteCluster, c.Location, c.Sim.ID, nil)
 		if err != nil {

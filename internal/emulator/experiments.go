@@ -170,12 +170,8 @@ func (e *Emulator) deleteExperiment(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if x.State == api.ProvisioningStateDeleting {
-			var op operation
-			if found, err := t.get(bucketOperations, x.DeleteOp, &op); err == nil && found {
-				rep = e.accepted(&op)
-				return nil
-			}
+		if rep = e.deletionInProgress(t, x.State == api.ProvisioningStateDeleting, x.DeleteOp); rep != nil {
+			return nil
 		}
 		op, err := t.startOperation(opDeleteExperiment, x.Location, x.ID, nil)
 		if err != nil {

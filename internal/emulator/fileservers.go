@@ -219,12 +219,8 @@ func (e *Emulator) deleteFileServer(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if fs.State == api.ProvisioningStateDeleting {
-			var op operation
-			if found, err := t.get(bucketOperations, fs.DeleteOp, &op); err == nil && found {
-				rep = e.accepted(&op)
-				return nil
-			}
+		if rep = e.deletionInProgress(t, fs.State == api.ProvisioningStateDeleting, fs.DeleteOp); rep != nil {
+			return nil
 		}
 		op, err := t.startOperation(opDeleteFileServer, fs.Location, fs.ID, nil)
 		if err != nil {

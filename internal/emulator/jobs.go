@@ -242,12 +242,8 @@ func (e *Emulator) deleteJob(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if !j.Sim.DeletingSince.IsZero() {
-			var op operation
-			if found, err := t.get(bucketOperations, j.DeleteOp, &op); err == nil && found {
-				rep = e.accepted(&op)
-				return nil
-			}
+		if rep = e.deletionInProgress(t, !j.Sim.DeletingSince.IsZero(), j.DeleteOp); rep != nil {
+			return nil
 		}
 		op, err := t.startOperation(opDeleteJob, j.Location, j.Sim.ID, nil)
 		if err != nil {

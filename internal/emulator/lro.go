@@ -172,6 +172,20 @@ func (e *Emulator) accepted(op *operation) *reply {
 	return rep
 }
 
+// deletionInProgress is the answer to a DELETE of a resource that is already being deleted: the 202 of the
+// first DELETE's operation, as ARM answers a repeated delete, or nil when the resource is not deleting or that
+// operation is gone (the caller then starts a new one).
+func (e *Emulator) deletionInProgress(t *txn, deleting bool, deleteOp string) *reply {
+	if !deleting {
+		return nil
+	}
+	var op operation
+	if found, err := t.get(bucketOperations, deleteOp, &op); err == nil && found {
+		return e.accepted(&op)
+	}
+	return nil
+}
+
 // retryHint adds Config.RetryAfter's polling hint to an operation's answer, or nothing when it is zero (the
 // default): recorded Batch AI traffic had no Retry-After on operations, so clients paced themselves.
 func (e *Emulator) retryHint(h http.Header) {

@@ -199,12 +199,8 @@ func (e *Emulator) deleteResourceGroup(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if g.Deleting {
-			var op operation
-			if found, err := t.get(bucketOperations, g.DeleteOp, &op); err == nil && found {
-				rep = e.accepted(&op)
-				return nil
-			}
+		if rep = e.deletionInProgress(t, g.Deleting, g.DeleteOp); rep != nil {
+			return nil
 		}
 		op, err := t.startOperation(opDeleteGroup, g.Location, g.ID, nil)
 		if err != nil {

@@ -246,12 +246,8 @@ func (e *Emulator) deleteWorkspace(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if ws.State == api.ProvisioningStateDeleting {
-			var op operation
-			if found, err := t.get(bucketOperations, ws.DeleteOp, &op); err == nil && found {
-				rep = e.accepted(&op)
-				return nil
-			}
+		if rep = e.deletionInProgress(t, ws.State == api.ProvisioningStateDeleting, ws.DeleteOp); rep != nil {
+			return nil
 		}
 		op, err := t.startOperation(opDeleteWorkspace, ws.Location, ws.ID, nil)
 		if err != nil {
