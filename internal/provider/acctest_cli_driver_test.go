@@ -17,6 +17,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/hashicorp/go-plugin"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6/tf6server"
 )
 
@@ -49,8 +50,15 @@ func newCLIWorkdir(t *testing.T, files map[string]string) *cliWorkdir {
 // (TF_ACC_TERRAFORM_PATH).
 func newCLIWorkdirWith(t *testing.T, p *batchaiProvider, files map[string]string) *cliWorkdir {
 	t.Helper()
+	return newCLIWorkdirServing(t, providerserver.NewProtocol6(p), files)
+}
+
+// newCLIWorkdirServing is newCLIWorkdirWith for a protocol server of the test's own making (one that wraps the
+// provider's, to record what Terraform sends it).
+func newCLIWorkdirServing(t *testing.T, server func() tfprotov6.ProviderServer, files map[string]string) *cliWorkdir {
+	t.Helper()
 	testAccPreCheck(t)
-	reattach := serveProviderForCLI(t, p)
+	reattach := serveProviderForCLI(t, server)
 	w := &cliWorkdir{t: t, dir: t.TempDir(), cli: os.Getenv("TF_ACC_TERRAFORM_PATH"),
 		env: append(cliEnviron(), "TF_REATTACH_PROVIDERS="+reattach, "CHECKPOINT_DISABLE=1", "TF_IN_AUTOMATION=1",
 			"TF_INPUT=0")}
@@ -77,9 +85,10 @@ func cliEnviron() []string {
 	return env
 }
 
-// serveProviderForCLI serves p in debug mode until the test ends and returns its TF_REATTACH_PROVIDERS value.
-// Provider logs go where terraform-plugin-testing sends them (TF_ACC_LOG_PATH...), not to stderr.
-func serveProviderForCLI(t *testing.T, p *batchaiProvider) string {
+// serveProviderForCLI serves a provider server in debug mode until the test ends and returns its
+// TF_REATTACH_PROVIDERS value. Provider logs go where terraform-plugin-testing sends them (TF_ACC_LOG_PATH...),
+// not to stderr.
+func serveProviderForCLI(t *testing.T, server func() tfprotov6.ProviderServer) string {
 	t.Helper()
 	host := "registry.terraform.io"
 	if h := os.Getenv("TF_ACC_PROVIDER_HOST"); h != "" {
@@ -90,7 +99,7 @@ func serveProviderForCLI(t *testing.T, p *batchaiProvider) string {
 	closed := make(chan struct{})
 	serveErr := make(chan error, 1)
 	go func() {
-		serveErr <- tf6server.Serve(host+"/hashicorp/batchai", providerserver.NewProtocol6(p),
+		serveErr <- tf6server.Serve(host+"/hashicorp/batchai", server,
 			tf6server.WithDebug(ctx, reattach, closed), tf6server.WithLoggingSink(t),
 			tf6server.WithGoPluginLogger(hclog.New(&hclog.LoggerOptions{Output: io.Discard, Level: hclog.Off})))
 	}()

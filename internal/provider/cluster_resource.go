@@ -264,6 +264,11 @@ func (r *clusterResource) ModifyPlan(ctx context.Context, req resource.ModifyPla
 	if req.Plan.Raw.IsNull() {
 		return // destroy
 	}
+	if !req.State.Raw.IsNull() && req.Plan.Raw.Equal(req.State.Raw) && !steadyWaitPending(ctx, req.Private, &resp.Diagnostics) {
+		// Nothing changes (the no-op plan of a pipeline): the plan is the state, and converting both to models
+		// to find that out again is most of this call's cost.
+		return
+	}
 	var plan clusterResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {

@@ -192,18 +192,25 @@ func clusterImageReferenceAttribute() schema.SingleNestedAttribute {
 			"When left out the service uses its default (`Canonical` `UbuntuServer` `16.04-LTS` `latest`), which " +
 			"then shows here without a diff. Changing a configured image replaces the cluster.",
 		PlanModifiers: []planmodifier.Object{useStateForUnknownDeep(), objectplanmodifier.RequiresReplace()},
+		// publisher, offer and sku are required when the image is configured (requiredWhenSet), but declared
+		// Optional+Computed: that way an omitted image_reference keeps its prior value in Terraform's proposed
+		// plan, and the no-op plan of a cluster is no change at all to the framework (see requiredWhenSet).
+		Validators: []validator.Object{requiredWhenSet("publisher", "offer", "sku")},
 		Attributes: map[string]schema.Attribute{
 			"publisher": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The image publisher, e.g. `Canonical` or `microsoft-ads`.",
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Required when `image_reference` is set. The image publisher, e.g. `Canonical` or `microsoft-ads`.",
 			},
 			"offer": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The image offer, e.g. `UbuntuServer` or `linux-data-science-vm-ubuntu`.",
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Required when `image_reference` is set. The image offer, e.g. `UbuntuServer` or `linux-data-science-vm-ubuntu`.",
 			},
 			"sku": schema.StringAttribute{
-				Required:            true,
-				MarkdownDescription: "The image SKU, e.g. `16.04-LTS` or `linuxdsvmubuntu`.",
+				Optional:            true,
+				Computed:            true,
+				MarkdownDescription: "Required when `image_reference` is set. The image SKU, e.g. `16.04-LTS` or `linuxdsvmubuntu`.",
 			},
 			"version": schema.StringAttribute{
 				Optional:            true,
@@ -342,7 +349,7 @@ func clusterSetupTaskBlock() schema.SingleNestedBlock {
 				ElementType: types.StringType,
 				MarkdownDescription: "Environment variables whose values the service never reports back, by " +
 					"name; stored in state. Conflicts with `secrets_wo`.",
-				Validators: []validator.Map{mapvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName("secrets_wo"))},
+				Validators: []validator.Map{conflictsWithSibling("secrets_wo")},
 			},
 			"secrets_wo": schema.MapAttribute{
 				Optional:    true,

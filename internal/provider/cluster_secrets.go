@@ -46,7 +46,7 @@ func sensitiveString(description, writeOnlyTwin string, more ...validator.String
 		MarkdownDescription: description,
 		Validators: append([]validator.String{
 			stringvalidator.LengthAtLeast(1),
-			stringvalidator.ConflictsWith(path.MatchRelative().AtParent().AtName(writeOnlyTwin)),
+			conflictsWithSibling(writeOnlyTwin),
 		}, more...),
 	}
 }

@@ -48,6 +48,11 @@ func TestAccJobResource_validation(t *testing.T) {
       }
     }
   }`, []string{"Conflicting Arguments", "container.credentials"}},
+		"secrets twice": {`
+  custom_toolkit {}
+  secrets            = { TOKEN = "a" }
+  secrets_wo         = { TOKEN = "b" }
+  secrets_wo_version = 1`, []string{"Invalid Attribute Combination", "Attribute \"secrets_wo\" cannot be specified when \"secrets\" is specified"}},
 		"reserved output id": {`
   custom_toolkit {}
   output_directory {

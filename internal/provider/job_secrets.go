@@ -37,7 +37,7 @@ func jobSecretAttributes() map[string]schema.Attribute {
 			ElementType: types.StringType,
 			MarkdownDescription: "Environment variables whose values the service never reports back, by name; " +
 				"stored in state. Conflicts with `secrets_wo`. Changing them replaces the job.",
-			Validators:    []validator.Map{mapvalidator.ConflictsWith(path.MatchRoot("secrets_wo"))},
+			Validators:    []validator.Map{conflictsWithSibling("secrets_wo")},
 			PlanModifiers: []planmodifier.Map{replaceMapUnlessAdopting()},
 		},
 		"secrets_wo": schema.MapAttribute{

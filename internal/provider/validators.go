@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/helpers/validatordiag"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -362,6 +363,72 @@ func requireDistinctMountPaths(diags *diag.Diagnostics, at path.Path, names []st
 				continue
 			}
 			first[v.ValueString()] = here
+		}
+	}
+}
+
+// conflictsWithSibling is the validators library's ConflictsWith for another attribute of the same object (the
+// classic form of a secret and its write-only twin), with the same message. The library resolves its path
+// expression by matching it against every value of the configuration, once per validated value: the costliest
+// validation of a cluster plan (about 5 % of the provider's CPU in a plan of 100 clusters). The sibling's path
+// is known, so this looks the one value up.
+func conflictsWithSibling(name string) siblingConflict {
+	return siblingConflict{name: name, description: description("Conflicts with " + name + ".")}
+}
+
+type siblingConflict struct {
+	description
+	name string
+}
+
+func (v siblingConflict) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	v.validate(ctx, req.Path, req.Config, req.ConfigValue, &resp.Diagnostics)
+}
+
+func (v siblingConflict) ValidateMap(ctx context.Context, req validator.MapRequest, resp *validator.MapResponse) {
+	v.validate(ctx, req.Path, req.Config, req.ConfigValue, &resp.Diagnostics)
+}
+
+func (v siblingConflict) validate(ctx context.Context, at path.Path, config tfsdk.Config, value attr.Value, diags *diag.Diagnostics) {
+	if value.IsNull() || value.IsUnknown() {
+		return
+	}
+	sibling := at.ParentPath().AtName(v.name)
+	var other attr.Value
+	if d := config.GetAttribute(ctx, sibling, &other); d.HasError() {
+		diags.Append(d...)
+		return
+	}
+	if other != nil && !other.IsNull() && !other.IsUnknown() {
+		diags.Append(validatordiag.InvalidAttributeCombinationDiagnostic(at,
+			fmt.Sprintf("Attribute %q cannot be specified when %q is specified", sibling, at)))
+	}
+}
+
+// requiredWhenSet requires the named attributes of an optional object attribute whenever the object itself
+// is set. It stands in for Required on attributes that are also Computed: Terraform proposes the prior value
+// of an omitted Optional+Computed object only when none of its attributes is plain Required or Optional
+// (otherwise it plans the object away, and every plan of an unchanged resource is an update to the framework).
+func requiredWhenSet(names ...string) validator.Object {
+	return requiredWhenSetValidator{names: names,
+		description: description("Each of " + strings.Join(names, ", ") + " must be set when the object is.")}
+}
+
+type requiredWhenSetValidator struct {
+	description
+	names []string
+}
+
+func (v requiredWhenSetValidator) ValidateObject(_ context.Context, req validator.ObjectRequest, resp *validator.ObjectResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	attrs := req.ConfigValue.Attributes()
+	for _, name := range v.names {
+		if value, ok := attrs[name]; ok && value.IsNull() {
+			at := req.Path.AtName(name)
+			resp.Diagnostics.AddAttributeError(at, "Missing Required Argument",
+				fmt.Sprintf("Attribute %s is required when %s is set.", at, req.Path))
 		}
 	}
 }
