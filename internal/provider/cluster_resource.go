@@ -94,15 +94,15 @@ func (r *clusterResource) Create(ctx context.Context, req resource.CreateRequest
 	// From here on Azure has reported the create succeeded: only a cluster that fails, or goes away, is
 	// tainted (see cluster_steady.go). The read that ended the create is where the wait starts.
 	if plan.WaitForSteadyState.ValueBool() {
-		cl, err := waitForClusterSteadyReporting(ctx, c, r.timing(), id, &cl, nil)
+		steady, err := waitForClusterSteadyReporting(ctx, c, r.timing(), id, &cl, nil)
 		switch {
 		case err == nil:
-			resp.Diagnostics.Append(plan.setFromAPI(ctx, cl)...)
+			resp.Diagnostics.Append(plan.setFromAPI(ctx, steady)...)
 		case taintsCreate(err):
 			recoverFailedCreate(ctx, resp, r.timing(), rec, err)
 			return
 		default:
-			resp.Diagnostics.Append(r.recordUnsteady(ctx, c, id, &plan, cl, err)...)
+			resp.Diagnostics.Append(r.recordUnsteady(ctx, c, id, &plan, steady, err)...)
 			resp.Diagnostics.Append(setSteadyWaitPending(ctx, resp.Private, true)...)
 			addUnsteadyCreateWarning(&resp.Diagnostics, id.String(), err)
 		}

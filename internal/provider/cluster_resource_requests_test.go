@@ -96,3 +96,4 @@ resource "batchai_cluster" "test" {
 		t.Fatalf("the plan after the create has changes:\n%s", out)
 	}
 }
+

@@ -67,8 +67,8 @@ type createRecovery struct {
 	// provisioningState, when set, is the provisioning state of the last successful read: it says whether
 	// the resource found is usable. Without it a resource found counts as usable.
 	provisioningState func() *string
-	// adopt, when set, is offered the result of an operation that succeeded (the poller's final read of the
-	// resource): when that shows the resource usable it fills model from it and returns true, and no read is
+	// adopt, when set, is offered the result of an operation that succeeded, when it came from the poller's
+	// final read of the resource (not from the PUT's own answer): when that shows the resource usable it fills model from it and returns true, and no read is
 	// sent after the wait. It returns false for a result that proves nothing (empty, or not yet succeeded).
 	adopt func(ctx context.Context, result any) (diag.Diagnostics, bool)
 }
@@ -101,7 +101,7 @@ func createAndWait[T any](ctx context.Context, resp *resource.CreateResponse, t 
 	if err == nil {
 		tflog.Debug(ctx, "create accepted; waiting for it to finish")
 		var result T
-		if result, err = poller.Wait(ctx); err == nil && rec.adopt != nil {
+		if result, err = poller.Wait(ctx); err == nil && rec.adopt != nil && poller.ResultRead() {
 			if diags, ok := rec.adopt(ctx, result); ok {
 				resp.Diagnostics.Append(diags...)
 				return true
