@@ -96,4 +96,3 @@ resource "batchai_cluster" "test" {
 		t.Fatalf("the plan after the create has changes:\n%s", out)
 	}
 }
-
