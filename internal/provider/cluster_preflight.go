@@ -2,12 +2,14 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
@@ -21,17 +23,29 @@ import (
 // lets Create go straight to its PUT. Anything else (a finding, an error, values that were unknown, an entry
 // older than preflightFreshness, a plan that differs from the one checked) leaves Create to check for itself,
 // as it always did. An entry is used once.
+//
+// Two creates of one cluster ID in one apply (two resources given the same name and workspace) would each find
+// the cluster absent in their plans, run in parallel, and both PUT: the second PUT, being create-or-update,
+// would quietly make both resources manage one cluster. So a Create takes its turn for its cluster ID (begin)
+// from its checks until its PUT is answered, and a Create of an ID that another Create has begun in the same
+// provider configuration never trusts a plan: it checks for itself, after the first one's PUT, and finds that
+// cluster.
 
 // preflightFreshness is how long a passed preflight stands in for Create's own checks. The apply-time plan
 // and the create of an instance run one after the other in the same graph node, milliseconds apart; a plan
 // made by `terraform plan` earlier is never trusted, however the CLI is driven.
 const preflightFreshness = 30 * time.Second
 
-// createPreflights holds the passed preflights of the provider process's current configuration, by cluster ID.
+// createPreflights holds the passed preflights of the provider process's current configuration, by cluster ID,
+// and the creates that have begun in it.
 type createPreflights struct {
 	mu      sync.Mutex
 	now     func() time.Time
 	entries map[string]preflightPass
+	// turns holds, by cluster ID, a channel closed when the Create whose turn it is has had its PUT answered.
+	turns map[string]chan struct{}
+	// begun holds the cluster IDs whose Create has begun in this provider configuration.
+	begun map[string]bool
 }
 
 // preflightPass is one passed preflight: when, and for which request.
@@ -41,7 +55,8 @@ type preflightPass struct {
 }
 
 func newCreatePreflights() *createPreflights {
-	return &createPreflights{now: time.Now, entries: map[string]preflightPass{}}
+	return &createPreflights{now: time.Now, entries: map[string]preflightPass{}, turns: map[string]chan struct{}{},
+		begun: map[string]bool{}}
 }
 
 // preflightKey is what a preflight checked, so that a Create whose plan asks for something else checks again.
@@ -86,6 +101,46 @@ func (p *createPreflights) take(id string, req clusterQuotaRequest) bool {
 	return e.request == preflightKey(req)
 }
 
+// begin waits, within ctx, for the turn of a Create of the cluster id: until no other Create of that ID is
+// between its checks and its PUT's answer. A Create that another Create of the same ID came before forgets any
+// passed preflight, so that it checks for itself. The caller calls end once the PUT is answered (or never
+// sent); calling it again does nothing.
+func (p *createPreflights) begin(ctx context.Context, id string) (end func(), err error) {
+	if p == nil {
+		return func() {}, nil
+	}
+	key := strings.ToLower(id)
+	for {
+		p.mu.Lock()
+		busy, taken := p.turns[key]
+		if !taken {
+			done := make(chan struct{})
+			p.turns[key] = done
+			if p.begun[key] {
+				delete(p.entries, key)
+			}
+			p.begun[key] = true
+			p.mu.Unlock()
+			var once sync.Once
+			return func() {
+				once.Do(func() {
+					p.mu.Lock()
+					delete(p.turns, key)
+					p.mu.Unlock()
+					close(done)
+				})
+			}, nil
+		}
+		p.mu.Unlock()
+		select {
+		case <-busy:
+		case <-ctx.Done():
+			return func() {}, fmt.Errorf("waiting for another create of this cluster in the same apply to send its request: %w",
+				ctx.Err())
+		}
+	}
+}
+
 // preflights is the provider's ledger of passed preflights, or nil before the provider is configured.
 func (r *clusterResource) preflights() *createPreflights {
 	if r.data == nil {
@@ -102,6 +157,24 @@ func (r *clusterResource) preflightPassed(ctx context.Context, id api.ClusterID,
 	passed := r.preflights().take(id.String(), clusterQuotaRequest{vmSize: plan.VMSize.ValueString(),
 		priority: plan.VMPriority.ValueString(), nodes: nodes})
 	return passed && ok && !diags.HasError()
+}
+
+// clearToCreate takes the create's turn for its cluster ID (see begin) and makes sure that nothing is in the
+// way of the PUT: the apply-time plan's passed preflight for what plan asks, else Create's own checks. It
+// returns false after reporting what is in the way. The caller calls end once the PUT is answered, or when it
+// returns, whichever comes first.
+func (r *clusterResource) clearToCreate(ctx context.Context, c *client.Client, id api.ClusterID, plan clusterResourceModel,
+	diags *diag.Diagnostics) (end func(), ok bool) {
+	end, err := r.preflights().begin(ctx, id.String())
+	if err != nil {
+		addAPIError(diags, actionCheckExist, kindCluster, id.String(), err)
+		return end, false
+	}
+	if r.preflightPassed(ctx, id, plan) {
+		tflog.Debug(ctx, "the apply-time plan found no cluster of this name and enough quota; creating")
+		return end, true
+	}
+	return end, r.checkBeforeCreate(ctx, c, id, plan, diags)
 }
 
 // checkBeforeCreate is Create's own preflight, when the plan's cannot stand in for it: no cluster of that

@@ -8,7 +8,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 	"github.com/batchai-tf/terraform-provider-batchai/internal/client"
@@ -78,15 +77,16 @@ func (r *clusterResource) Create(ctx context.Context, req resource.CreateRequest
 	// PUT is create-or-update: without the existence check apply would adopt (and later delete) a cluster
 	// that Terraform does not manage. The apply-time plan has normally just checked that and the quota
 	// (cluster_preflight.go); otherwise both are checked here, before the PUT.
-	if r.preflightPassed(ctx, id, plan) {
-		tflog.Debug(ctx, "the apply-time plan found no cluster of this name and enough quota; creating")
-	} else if !r.checkBeforeCreate(ctx, c, id, plan, &resp.Diagnostics) {
+	end, ok := r.clearToCreate(ctx, c, id, plan, &resp.Diagnostics)
+	defer end()
+	if !ok {
 		return
 	}
 
 	var cl api.Cluster
 	rec := r.createRecovery(c, id, &plan, &cl)
 	if !createAndWait(ctx, resp, r.timing(), rec, func(ctx context.Context) (*client.Poller[api.Cluster], error) {
+		defer end() // Another create of this ID may check now: it will find this one.
 		return c.BeginCreateCluster(ctx, id, body)
 	}) {
 		return
