@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
 )
 
 // TestCreatePreflights: a passed preflight stands in for Create's checks once, only for the request it
@@ -139,5 +141,48 @@ func TestAccCluster_sameNameTwiceInOneApply(t *testing.T) {
 	}
 	if st := w.state(); len(st) != 1 {
 		t.Errorf("the state holds %d resources; want the one that created the cluster", len(st))
+	}
+}
+
+// TestAccCluster_createdBetweenPlanAndApply: a saved plan found no cluster of its name; someone else creates
+// one, with the very same arguments, before the plan is applied. The apply must not trust that plan's finding:
+// it fails as already existing without sending a PUT (which, identical, would have answered with the other
+// party's cluster and made it Terraform's).
+func TestAccCluster_createdBetweenPlanAndApply(t *testing.T) {
+	t.Parallel()
+	inst := testAccEmulatorInstance(t)
+	ws, _ := testAccClusterSeedWorkspace(t, inst.Info, "")
+	w := newCLIWorkdir(t, map[string]string{"main.tf": testAccProviderConfig(inst.Info) + fmt.Sprintf(`
+resource "batchai_cluster" "test" {
+  name         = "c1"
+  workspace_id = %q
+%s
+}
+`, ws.String(), testAccClusterManual("Standard_NC6", 0))})
+	w.mustRun("plan", "-out=tfplan", "-input=false", "-no-color")
+
+	c, ctx := testAccClient(t, inst.Info), testAccContext(t)
+	p, err := c.BeginCreateCluster(ctx, ws.Cluster("c1"), api.ClusterCreateParameters{Properties: &api.ClusterBaseProperties{
+		VMSize:        api.Ptr("Standard_NC6"),
+		ScaleSettings: &api.ScaleSettings{Manual: &api.ManualScaleSettings{TargetNodeCount: api.Ptr(int32(0))}},
+		UserAccountSettings: &api.UserAccountSettings{AdminUserName: api.Ptr("azureuser"),
+			AdminUserSSHPublicKey: api.Ptr(testAccClusterSSHKey)},
+	}})
+	if err == nil {
+		_, err = p.Wait(ctx)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	out, err := w.runErr("apply", "-input=false", "-no-color", "tfplan")
+	if err == nil || !strings.Contains(out, "Batch AI Cluster Already Exists") {
+		t.Fatalf("applying a plan made before the cluster was created elsewhere: err %v; want already exists:\n%s", err, out)
+	}
+	if n := inst.Emulator.RequestCount("PUT", "/clusters/c1"); n != 1 {
+		t.Errorf("%d PUTs of the cluster were sent; want only the other party's", n)
+	}
+	if st := w.state(); len(st) != 0 {
+		t.Errorf("the state holds %d resources; want none", len(st))
 	}
 }
