@@ -135,8 +135,9 @@ func (p *createPreflights) begin(ctx context.Context, id string) (end func(), er
 		select {
 		case <-busy:
 		case <-ctx.Done():
-			return func() {}, fmt.Errorf("waiting for another create of this cluster in the same apply to send its request: %w",
-				ctx.Err())
+			return func() {}, fmt.Errorf("waiting for another create of this cluster in the same apply to send its request: %w; "+
+				"two resources of the configuration name this cluster in one workspace, and only one of them can create it: "+
+				"give each its own name", ctx.Err())
 		}
 	}
 }
