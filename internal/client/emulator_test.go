@@ -191,3 +191,33 @@ func TestEmulatorClusterResizeAndNodes(t *testing.T) {
 		t.Fatalf("after delete: %v", err)
 	}
 }
+
+// TestPollerResultRead: a create that answers at once (a workspace's PUT) gives a result that is its own
+// answer, not a read; one that runs as an operation (a cluster's) gives azcore's final read after the polls.
+func TestPollerResultRead(t *testing.T) {
+	c, inst := newEmulatorClient(t)
+	ctx := t.Context()
+	wsID := api.WorkspaceID{SubscriptionID: inst.SubscriptionID, ResourceGroup: inst.ResourceGroup, Name: "ws"}
+	wp, err := c.BeginCreateWorkspace(ctx, wsID, api.WorkspaceCreateParameters{Location: api.Ptr("eastus")})
+	if err == nil {
+		_, err = wp.Wait(ctx)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wp.ResultRead() {
+		t.Error("the workspace's synchronous create counts as a read after polls")
+	}
+	id := api.ClusterID{SubscriptionID: wsID.SubscriptionID, ResourceGroup: wsID.ResourceGroup, Workspace: wsID.Name, Name: "c1"}
+	cp, err := c.BeginCreateCluster(ctx, id, manualCluster(0))
+	var cl api.Cluster
+	if err == nil {
+		cl, err = cp.Wait(ctx)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cp.ResultRead() || cl.ID == nil {
+		t.Errorf("the cluster's create: ResultRead %v, result ID %v; want true and the cluster's ID", cp.ResultRead(), cl.ID)
+	}
+}

@@ -18,7 +18,13 @@ type Poller[T any] struct {
 	p         *runtime.Poller[T]
 	first     *http.Response // the answer that started the operation
 	frequency time.Duration
+	polled    bool // Wait polled the operation at least once.
 }
+
+// ResultRead reports whether Wait's result came from the service after the operation was polled (azcore's
+// final read of the resource), rather than from the answer to the request that started it: only the former
+// shows what a read of the resource sees (ARM's replicas may still answer 404 right after a write).
+func (p *Poller[T]) ResultRead() bool { return p.polled }
 
 // Wait polls until the operation ends or ctx is done. The service's retry-after-ms, x-ms-retry-after-ms or
 // Retry-After decides the interval when present; otherwise the client's poll frequency does, whatever it is.
@@ -38,6 +44,7 @@ func (p *Poller[T]) Wait(ctx context.Context) (T, error) {
 	}
 	for !p.p.Done() {
 		resp, err := p.p.Poll(ctx)
+		p.polled = true
 		if err != nil {
 			return zero, p.pending(asError(err))
 		}

@@ -413,6 +413,14 @@ func (e *Emulator) RequestCount(method, pathContains string) int {
 	return countMatching(e.counts, method, pathContains)
 }
 
+// RequestCounts is a copy of how many requests the emulator has received, by "METHOD path" (the path in
+// lower case), faulted and throttled ones included: for tests that report every kind of request sent.
+func (e *Emulator) RequestCounts() map[string]int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return maps.Clone(e.counts)
+}
+
 // countMatching sums a "METHOD path" counter map over the keys that match method and pathContains.
 func countMatching(counts map[string]int, method, pathContains string) int {
 	n := 0

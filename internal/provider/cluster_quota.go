@@ -135,21 +135,26 @@ func findUsage(usages []api.Usage, name string) (api.Usage, bool) {
 func clampNodes(v, lo, hi int) int { return min(max(v, lo), hi) }
 
 // checkQuotaForPlan runs the preflight for a plan (prior is nil for a create) and reports a finding as a
-// warning on the attribute that sets the node count: the apply will stop before the request.
+// warning on the attribute that sets the node count: the apply will stop before the request. What the
+// preflight of a create found is kept for the Create that may follow (cluster_preflight.go).
 func (r *clusterResource) checkQuotaForPlan(ctx context.Context, c *client.Client, plan clusterResourceModel,
 	prior *clusterResourceModel, diags *diag.Diagnostics) {
-	if problem, replacingFailed := r.quotaProblem(ctx, c, plan, prior); problem != "" {
-		addQuotaWarning(diags, plan, problem, replacingFailed)
+	f := r.quotaProblem(ctx, c, plan, prior, false)
+	if prior == nil && f.cluster != nil {
+		r.preflights().record(f.cluster.String(), f.req, f.passed)
+	}
+	if f.problem != "" {
+		addQuotaWarning(diags, plan, f.problem, f.replacingFailed)
 	}
 }
 
 // checkQuotaBeforeCreate runs the preflight once more just before the PUT: the quota may have been used up
-// since the plan, and the plan could not check it when the workspace was not created yet. It returns false
-// after reporting a finding.
+// since the plan, and the plan could not check it when the workspace was not created yet. absent says that
+// the caller has just found no cluster of that name. It returns false after reporting a finding.
 func (r *clusterResource) checkQuotaBeforeCreate(ctx context.Context, c *client.Client, plan clusterResourceModel,
-	diags *diag.Diagnostics) bool {
-	if problem, _ := r.quotaProblem(ctx, c, plan, nil); problem != "" {
-		addQuotaError(diags, plan, problem, "Nothing was created.")
+	absent bool, diags *diag.Diagnostics) bool {
+	if f := r.quotaProblem(ctx, c, plan, nil, absent); f.problem != "" {
+		addQuotaError(diags, plan, f.problem, "Nothing was created.")
 		return false
 	}
 	return true
@@ -159,27 +164,44 @@ func (r *clusterResource) checkQuotaBeforeCreate(ctx context.Context, c *client.
 // about. It returns false after reporting a finding.
 func (r *clusterResource) checkQuotaBeforeResize(ctx context.Context, c *client.Client, plan, state clusterResourceModel,
 	diags *diag.Diagnostics) bool {
-	if problem, _ := r.quotaProblem(ctx, c, plan, &state); problem != "" {
-		addQuotaError(diags, plan, problem, "The cluster was not resized.")
+	if f := r.quotaProblem(ctx, c, plan, &state, false); f.problem != "" {
+		addQuotaError(diags, plan, f.problem, "The cluster was not resized.")
 		return false
 	}
 	return true
 }
 
-// quotaProblem runs the quota preflight for a create (prior == nil) or a resize, and describes the
-// quota line the cluster would exceed, or returns "". It returns "" whenever it cannot tell: values
-// only known after apply (e.g. a workspace created in the same apply), a VM size missing from the
-// VM-size table, or a failure to read the workspace or the usages (the service still checks).
+// quotaFinding is what a quota preflight found.
+type quotaFinding struct {
+	// problem describes the quota line the cluster would exceed, or is "".
+	problem string
+	// replacingFailed says that the existing cluster is one whose create failed, which the caller only warns
+	// about.
+	replacingFailed bool
+	// passed says that the preflight of a create ran in full and found nothing in the way: no cluster of
+	// that name exists (a read answered 404, or the caller said so), and the usages leave room.
+	passed bool
+	// cluster is the ID of the cluster checked, when the plan knows it; req is what was checked.
+	cluster *api.ClusterID
+	req     clusterQuotaRequest
+}
+
+// quotaProblem runs the quota preflight for a create (prior == nil) or a resize. The finding's problem is
+// "" whenever it cannot tell: values only known after apply (e.g. a workspace created in the same apply), a
+// VM size missing from the VM-size table, or a failure to read the workspace or the usages (the service
+// still checks).
 //
 // A create whose cluster already exists is the second half of a replacement (Terraform deletes the old
 // cluster first) or of a cluster being deleted: what that cluster holds is freed before the PUT, so it is
-// counted as available, and the cluster count does not grow. replacingFailed says that the existing
-// cluster is one whose create failed, which the caller only warns about.
-func (r *clusterResource) quotaProblem(ctx context.Context, c *client.Client, plan clusterResourceModel, prior *clusterResourceModel) (problem string, replacingFailed bool) {
+// counted as available, and the cluster count does not grow. absent says that the caller has just found no
+// cluster of that name, so it is not read again.
+func (r *clusterResource) quotaProblem(ctx context.Context, c *client.Client, plan clusterResourceModel, prior *clusterResourceModel,
+	absent bool) quotaFinding {
 	var diags diag.Diagnostics
+	var f quotaFinding
 	nodes, ok := plannedNodes(ctx, plan, prior, &diags)
 	if !ok || diags.HasError() || plan.VMSize.IsUnknown() || plan.VMPriority.IsUnknown() || plan.WorkspaceID.IsUnknown() {
-		return "", false
+		return f
 	}
 	req := clusterQuotaRequest{vmSize: plan.VMSize.ValueString(), priority: plan.VMPriority.ValueString(),
 		creating: prior == nil, nodes: nodes}
@@ -187,37 +209,47 @@ func (r *clusterResource) quotaProblem(ctx context.Context, c *client.Client, pl
 		// A replacement may change the size or priority too: the held nodes are the prior ones.
 		req.heldNodes, req.heldVMSize, req.heldPriority = heldNodes(ctx, *prior, &diags), prior.VMSize.ValueString(), prior.VMPriority.ValueString()
 		if req.sameHolding() && req.nodes <= req.heldNodes {
-			return "", false // shrinking, or no growth: never refused
+			return f // shrinking, or no growth: never refused
 		}
 	}
 	if _, known := vmsize.Lookup(req.vmSize); !known && !req.creating {
-		return "", false
+		return f
 	}
 	wsID, err := api.ParseWorkspaceID(plan.WorkspaceID.ValueString())
 	if err != nil {
-		return "", false
+		return f
+	}
+	if req.creating && !plan.Name.IsUnknown() {
+		id := wsID.Cluster(plan.Name.ValueString())
+		f.cluster = &id
 	}
 	ws, err := c.GetWorkspace(ctx, wsID)
 	if err != nil {
 		tflog.Debug(ctx, "quota preflight skipped: cannot read the workspace", map[string]any{"error": err.Error()})
-		return "", false
+		return f
 	}
-	if req.creating && !plan.Name.IsUnknown() {
-		id := wsID.Cluster(plan.Name.ValueString())
-		if existing, err := c.GetCluster(ctx, id); err == nil {
+	if f.cluster != nil && !absent {
+		existing, err := c.GetCluster(ctx, *f.cluster)
+		switch {
+		case err == nil:
 			p := api.Deref(existing.Properties)
-			replacingFailed = strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateFailed)
+			f.replacingFailed = strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateFailed)
 			req.creating = false
 			req.heldNodes, req.heldVMSize, req.heldPriority = apiHeldNodes(p), api.Deref(p.VMSize), api.Deref(p.VMPriority)
+		case client.IsNotFound(err):
+			absent = true
 		}
 	}
 	req.location = normalizeLocation.normalize(api.Deref(ws.Location))
+	f.req = req
 	usages, err := c.ListUsages(ctx, req.location)
 	if err != nil {
 		tflog.Debug(ctx, "quota preflight skipped: cannot list usages", map[string]any{"error": err.Error()})
-		return "", false
+		return f
 	}
-	return checkClusterQuota(req, usages), replacingFailed
+	f.problem = checkClusterQuota(req, usages)
+	f.passed = f.problem == "" && req.creating && absent
+	return f
 }
 
 // apiHeldNodes is what an existing cluster holds against the quota, as heldNodes says for state: its

@@ -174,7 +174,7 @@ func TestClusterQuotaPlanWarns(t *testing.T) {
 	}
 	// The apply-time check is an error, and the same numbers.
 	diags = nil
-	if r.checkQuotaBeforeCreate(ctx, c, plan(2), &diags) || !diags.HasError() || !strings.Contains(diags[0].Detail(), "Nothing was created.") {
+	if r.checkQuotaBeforeCreate(ctx, c, plan(2), false, &diags) || !diags.HasError() || !strings.Contains(diags[0].Detail(), "Nothing was created.") {
 		t.Errorf("the create preflight let 12 vCPUs through a quota of 6: %v", diags)
 	}
 }

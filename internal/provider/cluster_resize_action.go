@@ -203,7 +203,7 @@ func (a *clusterResizeAction) Invoke(ctx context.Context, req fwaction.InvokeReq
 		return
 	}
 	states := &stateProgress{ctx: ctx, resp: resp, subject: "Cluster " + id.Name}
-	cl, err = waitForClusterSteadyReporting(ctx, c, a.timing(), id, func(cl api.Cluster) { states.report(describeAllocation(cl)) })
+	cl, err = waitForClusterSteadyReporting(ctx, c, a.timing(), id, nil, func(cl api.Cluster) { states.report(describeAllocation(cl)) })
 	if err != nil {
 		addAPIError(&resp.Diagnostics, actionWaitResize, kindCluster, id.String(), withClusterErrors(err, cl))
 		return

@@ -74,38 +74,35 @@ func (r *clusterResource) Create(ctx context.Context, req resource.CreateRequest
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	// PUT is create-or-update: without this check apply would adopt (and later delete) a cluster that
-	// Terraform does not manage. A cluster of that name that is being deleted is waited for.
-	if !checkCreatable(ctx, c,
-		func(a action, err error) { addAPIError(&resp.Diagnostics, a, kindCluster, id.String(), err) },
-		func() { addAlreadyExistsError(&resp.Diagnostics, kindCluster, id.String(), "batchai_cluster") },
-		clusterProvisioningState(c, id)) {
-		return
-	}
-	// The plan could not check the quota when the workspace was not created yet; check it now, before
-	// the PUT, rather than let the service fail the cluster minutes later.
-	if !r.checkQuotaBeforeCreate(ctx, c, plan, &resp.Diagnostics) {
+	// PUT is create-or-update: without the existence check apply would adopt (and later delete) a cluster
+	// that Terraform does not manage. The apply-time plan has normally just checked that and the quota
+	// (cluster_preflight.go); otherwise both are checked here, before the PUT.
+	end, ok := r.clearToCreate(ctx, c, id, plan, &resp.Diagnostics)
+	defer end()
+	if !ok {
 		return
 	}
 
-	rec := r.createRecovery(c, id, &plan)
+	var cl api.Cluster
+	rec := r.createRecovery(c, id, &plan, &cl)
 	if !createAndWait(ctx, resp, r.timing(), rec, func(ctx context.Context) (*client.Poller[api.Cluster], error) {
+		defer end() // Another create of this ID may check now: it will find this one.
 		return c.BeginCreateCluster(ctx, id, body)
 	}) {
 		return
 	}
 	// From here on Azure has reported the create succeeded: only a cluster that fails, or goes away, is
-	// tainted (see cluster_steady.go).
+	// tainted (see cluster_steady.go). The read that ended the create is where the wait starts.
 	if plan.WaitForSteadyState.ValueBool() {
-		cl, err := waitForClusterSteady(ctx, c, r.timing(), id)
+		steady, err := waitForClusterSteadyReporting(ctx, c, r.timing(), id, &cl, nil)
 		switch {
 		case err == nil:
-			resp.Diagnostics.Append(plan.setFromAPI(ctx, cl)...)
+			resp.Diagnostics.Append(plan.setFromAPI(ctx, steady)...)
 		case taintsCreate(err):
 			recoverFailedCreate(ctx, resp, r.timing(), rec, err)
 			return
 		default:
-			resp.Diagnostics.Append(r.recordUnsteady(ctx, c, id, &plan, cl, err)...)
+			resp.Diagnostics.Append(r.recordUnsteady(ctx, c, id, &plan, steady, err)...)
 			resp.Diagnostics.Append(setSteadyWaitPending(ctx, resp.Private, true)...)
 			addUnsteadyCreateWarning(&resp.Diagnostics, id.String(), err)
 		}
@@ -348,20 +345,28 @@ func (r *clusterResource) ValidateConfig(ctx context.Context, req resource.Valid
 // createRecovery is how a cluster is read back after its create, and recorded when the create did not
 // finish (see settleCreate): with what a read shows and the service's errors for the cluster, or with its ID
 // only.
-func (r *clusterResource) createRecovery(c *client.Client, id api.ClusterID, plan *clusterResourceModel) createRecovery {
+func (r *clusterResource) createRecovery(c *client.Client, id api.ClusterID, plan *clusterResourceModel, cl *api.Cluster) createRecovery {
 	plan.ID = types.StringValue(id.String())
-	var cl api.Cluster
 	return createRecovery{
 		kind: kindCluster, id: id.String(), model: plan,
 		read: func(ctx context.Context) (diag.Diagnostics, error) {
-			var err error
-			if cl, err = c.GetCluster(ctx, id); err != nil {
+			got, err := c.GetCluster(ctx, id)
+			if err != nil {
 				return nil, err
 			}
-			return plan.setFromAPI(ctx, cl), nil
+			*cl = got
+			return plan.setFromAPI(ctx, got), nil
+		},
+		adopt: func(ctx context.Context, result any) (diag.Diagnostics, bool) {
+			got, ok := result.(api.Cluster)
+			if !ok || got.ID == nil || !strings.EqualFold(api.Deref(api.Deref(got.Properties).ProvisioningState), api.ProvisioningStateSucceeded) {
+				return nil, false
+			}
+			*cl = got
+			return plan.setFromAPI(ctx, got), true
 		},
 		recordIDOnly:      plan.nullUnknowns,
-		explain:           func(waitErr error) error { return withClusterErrors(waitErr, cl) },
+		explain:           func(waitErr error) error { return withClusterErrors(waitErr, *cl) },
 		provisioningState: func() *string { return api.Deref(cl.Properties).ProvisioningState },
 	}
 }

@@ -36,13 +36,24 @@ var (
 // timing.notFoundGrace (ARM's eventual consistency) before the wait believes it. It returns the last
 // cluster read in every case, for the caller to record.
 func waitForClusterSteady(ctx context.Context, c *client.Client, t timing, id api.ClusterID) (api.Cluster, error) {
-	return waitForClusterSteadyReporting(ctx, c, t, id, nil)
+	return waitForClusterSteadyReporting(ctx, c, t, id, nil, nil)
 }
 
 // waitForClusterSteadyReporting is waitForClusterSteady that also hands every read of the cluster to report
-// (when not nil) while it is not steady yet, for the progress messages of batchai_cluster_resize.
-func waitForClusterSteadyReporting(ctx context.Context, c *client.Client, t timing, id api.ClusterID, report func(api.Cluster)) (api.Cluster, error) {
+// (when not nil) while it is not steady yet, for the progress messages of batchai_cluster_resize. When seen is
+// not nil it is a read the caller has just made (a create's final read): when it already ends the wait, no
+// read is sent.
+func waitForClusterSteadyReporting(ctx context.Context, c *client.Client, t timing, id api.ClusterID, seen *api.Cluster,
+	report func(api.Cluster)) (api.Cluster, error) {
+	if seen != nil {
+		if done, err := steadyOutcome(*seen); done {
+			return *seen, err
+		}
+	}
 	var last api.Cluster
+	if seen != nil {
+		last = *seen
+	}
 	var notFoundSince time.Time
 	err := pollUntil(ctx, c.PollFrequency(), func(ctx context.Context) (bool, error) {
 		cl, err := c.GetCluster(ctx, id)
@@ -59,28 +70,38 @@ func waitForClusterSteadyReporting(ctx context.Context, c *client.Client, t timi
 			return false, err
 		}
 		last, notFoundSince = cl, time.Time{}
-		p := api.Deref(cl.Properties)
-		switch {
-		case strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateFailed):
-			return true, fmt.Errorf("%w%s", errClusterFailed, clusterErrorsText(p.Errors))
-		case isDeleting(p.ProvisioningState):
-			return true, errClusterDeleting
-		case strings.EqualFold(api.Deref(p.AllocationState), api.AllocationStateSteady) &&
-			strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateSucceeded):
-			if len(p.Errors) > 0 {
-				return true, fmt.Errorf("%w (%s)%s", errNodesFailed, clusterAllocationText(p), clusterErrorsText(p.Errors))
-			}
-			return true, nil
+		if done, err := steadyOutcome(cl); done {
+			return true, err
 		}
 		if report != nil {
 			report(cl)
 		}
+		p := api.Deref(cl.Properties)
 		tflog.Debug(ctx, "waiting for the cluster's allocation to become steady", map[string]any{
 			"allocation_state": api.Deref(p.AllocationState), "current_node_count": api.Deref(p.CurrentNodeCount),
 		})
 		return false, nil
 	}, func(error) error { return clusterWaitTimeoutError(ctx, last) })
 	return last, err
+}
+
+// steadyOutcome says whether a read of the cluster ends the wait for steady, and with which error: failed,
+// being deleted, or steady and succeeded (with errNodesFailed when nodes failed).
+func steadyOutcome(cl api.Cluster) (done bool, err error) {
+	p := api.Deref(cl.Properties)
+	switch {
+	case strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateFailed):
+		return true, fmt.Errorf("%w%s", errClusterFailed, clusterErrorsText(p.Errors))
+	case isDeleting(p.ProvisioningState):
+		return true, errClusterDeleting
+	case strings.EqualFold(api.Deref(p.AllocationState), api.AllocationStateSteady) &&
+		strings.EqualFold(api.Deref(p.ProvisioningState), api.ProvisioningStateSucceeded):
+		if len(p.Errors) > 0 {
+			return true, fmt.Errorf("%w (%s)%s", errNodesFailed, clusterAllocationText(p), clusterErrorsText(p.Errors))
+		}
+		return true, nil
+	}
+	return false, nil
 }
 
 // clusterAllocationText says where a cluster's allocation stands.

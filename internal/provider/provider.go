@@ -127,7 +127,7 @@ func (p *batchaiProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if t.pollInterval <= 0 {
 		t.pollInterval = c.PollFrequency()
 	}
-	data := &providerData{client: c, secrets: s.secrets(), timing: t.withDefaults()}
+	data := &providerData{client: c, secrets: s.secrets(), timing: t.withDefaults(), preflights: newCreatePreflights()}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data

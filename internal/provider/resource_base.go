@@ -31,6 +31,8 @@ type providerData struct {
 	client  *client.Client
 	secrets []string // Configured secret values, masked in every log line.
 	timing  timing
+	// preflights are the passed preflights of creates, from the apply-time plan to Create.
+	preflights *createPreflights
 }
 
 // timing holds the durations the provider's own waits and recoveries use, so that tests can shorten them

@@ -67,6 +67,10 @@ type createRecovery struct {
 	// provisioningState, when set, is the provisioning state of the last successful read: it says whether
 	// the resource found is usable. Without it a resource found counts as usable.
 	provisioningState func() *string
+	// adopt, when set, is offered the result of an operation that succeeded, when it came from the poller's
+	// final read of the resource (not from the PUT's own answer): when that shows the resource usable it fills model from it and returns true, and no read is
+	// sent after the wait. It returns false for a result that proves nothing (empty, or not yet succeeded).
+	adopt func(ctx context.Context, result any) (diag.Diagnostics, bool)
 }
 
 // createOutcome is how settleCreate ended.
@@ -82,7 +86,8 @@ const (
 )
 
 // createAndWait sends a create's PUT (begin) and waits for its operation, then reads the resource back until a
-// read sees it (so that the refresh after the apply does too, whatever ARM's replicas lag). Every failure after
+// read sees it (so that the refresh after the apply does too, whatever ARM's replicas lag), unless the
+// poller's final read already saw it usable (rec.adopt): that read is as good a proof. Every failure after
 // the PUT may have reached the service goes through settleCreate. It returns true when the resource exists and
 // is usable, with rec.model filled from a read; the caller then goes on (waits for states of its own, sets
 // state). It returns false after adding the diagnostics, and state, that say what happened.
@@ -95,7 +100,13 @@ func createAndWait[T any](ctx context.Context, resp *resource.CreateResponse, t 
 	}
 	if err == nil {
 		tflog.Debug(ctx, "create accepted; waiting for it to finish")
-		_, err = poller.Wait(ctx)
+		var result T
+		if result, err = poller.Wait(ctx); err == nil && rec.adopt != nil && poller.ResultRead() {
+			if diags, ok := rec.adopt(ctx, result); ok {
+				resp.Diagnostics.Append(diags...)
+				return true
+			}
+		}
 	}
 	return settleCreate(ctx, resp, t, rec, err) == createUsable
 }
