@@ -2,11 +2,8 @@
 package main
 
 import (
-	"context"
 	"flag"
 	"log"
-
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/provider"
 )
@@ -19,16 +16,8 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
-	// In debug mode the provider's standard error goes to a person, not through Terraform's log filter.
-	if !debug {
-		if err := provider.SilenceUnreadLogs(); err != nil {
-			log.Fatal(err.Error())
-		}
-	}
-	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
-		Address: provider.Address,
-		Debug:   debug,
-	})
+	// provider.Serve leaves the logs alone in debug mode, where standard error goes to a person.
+	err := provider.Serve(version, debug)
 	if err != nil {
 		log.Fatal(err.Error())
 	}

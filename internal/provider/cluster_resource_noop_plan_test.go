@@ -120,7 +120,9 @@ resource "batchai_cluster" "fleet" {
 
 	recorder := newProposalRecorder(t, testAccProviderWithTiming(timing{}), "batchai_cluster", newClusterResource())
 	w := newCLIWorkdirServing(t, func() tfprotov6.ProviderServer { return recorder }, map[string]string{"main.tf": config})
-	w.mustApply()
+	if out := w.mustApply(); !strings.Contains(out, "Apply complete! Resources: 2 added") {
+		t.Fatalf("the apply did not create the two clusters:\n%s", out)
+	}
 	recorder.mu.Lock()
 	recorder.updates, recorder.diffs = 0, nil
 	recorder.mu.Unlock()

@@ -75,7 +75,7 @@ func quietLogSettings(environ []string) []string {
 
 // SilenceUnreadLogs turns the SDK's, the framework's and the provider's loggers off unless the process's
 // environment asks for logs (logsAsked). It must run before the provider is served: terraform-plugin-go reads the
-// levels when it sets up each request's loggers. Only main calls it, and not in debug mode, where the provider's
+// levels when it sets up each request's loggers. Serve calls it, except in debug mode, where the provider's
 // standard error goes to a person rather than to Terraform's filter.
 func SilenceUnreadLogs() error {
 	for _, k := range quietLogSettings(os.Environ()) {

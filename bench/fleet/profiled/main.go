@@ -5,7 +5,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"log"
 	"os"
@@ -13,8 +12,6 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 
 	"github.com/batchai-tf/terraform-provider-batchai/internal/provider"
 )
@@ -34,12 +31,7 @@ func main() {
 		}()
 		go sampleHeapPeak(filepath.Join(dir, fmt.Sprintf("heap-%d.pprof", os.Getpid())))
 	}
-	if err := provider.SilenceUnreadLogs(); err != nil {
-		log.Fatal(err)
-	}
-	err := providerserver.Serve(context.Background(), provider.New("bench"), providerserver.ServeOpts{
-		Address: provider.Address,
-	})
+	err := provider.Serve("bench", false)
 	if err != nil {
 		log.Print(err)
 	}
