@@ -67,21 +67,19 @@ func copyFile(from, to string) error {
 }
 
 // checkAddress fails when the provider of the source tree root no longer serves the address dev_overrides
-// names: main.go's own literal, or provider.Address.
+// names: a literal in its main.go (older trees) or provider.Address (internal/provider/provider.go), which
+// provider.Serve and the main.go of older trees serve.
 func checkAddress(root string) error {
-	raw, err := os.ReadFile(filepath.Join(root, "main.go"))
-	if err != nil {
-		return fmt.Errorf("run the benchmark from the repository's root (make bench): %w", err)
-	}
-	if strings.Contains(string(raw), "provider.Address") {
-		if raw, err = os.ReadFile(filepath.Join(root, "internal", "provider", "provider.go")); err != nil {
-			return err
+	for _, file := range []string{"main.go", filepath.Join("internal", "provider", "provider.go")} {
+		raw, err := os.ReadFile(filepath.Join(root, file))
+		if err != nil {
+			return fmt.Errorf("run the benchmark from the repository's root (make bench): %w", err)
+		}
+		if strings.Contains(string(raw), `"`+providerAddress+`"`) {
+			return nil
 		}
 	}
-	if !strings.Contains(string(raw), `"`+providerAddress+`"`) {
-		return fmt.Errorf("the provider in %s does not serve %s: update providerAddress in bench/fleet", root, providerAddress)
-	}
-	return nil
+	return fmt.Errorf("the provider in %s does not serve %s: update providerAddress in bench/fleet", root, providerAddress)
 }
 
 func loadAverage() string {
