@@ -152,13 +152,7 @@ func TestAccCluster_createdBetweenPlanAndApply(t *testing.T) {
 	t.Parallel()
 	inst := testAccEmulatorInstance(t)
 	ws, _ := testAccClusterSeedWorkspace(t, inst.Info, "")
-	w := newCLIWorkdir(t, map[string]string{"main.tf": testAccProviderConfig(inst.Info) + fmt.Sprintf(`
-resource "batchai_cluster" "test" {
-  name         = "c1"
-  workspace_id = %q
-%s
-}
-`, ws.String(), testAccClusterManual("Standard_NC6", 0))})
+	w := newCLIWorkdir(t, map[string]string{"main.tf": testAccClusterInWorkspaceConfig(inst.Info, ws, testAccClusterManual("Standard_NC6", 0))})
 	w.mustRun("plan", "-out=tfplan", "-input=false", "-no-color")
 
 	c, ctx := testAccClient(t, inst.Info), testAccContext(t)

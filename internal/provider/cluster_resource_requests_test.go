@@ -6,6 +6,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/batchai-tf/terraform-provider-batchai/internal/api"
+	"github.com/batchai-tf/terraform-provider-batchai/internal/emulator"
 )
 
 // requestKinds sorts the ARM requests the emulator received between two snapshots (emulator.RequestCounts) by
@@ -47,6 +50,18 @@ func describeKinds(kinds map[string]int) string {
 	return b.String()
 }
 
+// testAccClusterInWorkspaceConfig is the provider and the cluster c1 with body in ws, a workspace made
+// through the API (testAccClusterSeedWorkspace).
+func testAccClusterInWorkspaceConfig(info emulator.Info, ws api.WorkspaceID, body string) string {
+	return testAccProviderConfig(info) + fmt.Sprintf(`
+resource "batchai_cluster" "test" {
+  name         = "c1"
+  workspace_id = %q
+%s
+}
+`, ws.String(), body)
+}
+
 // TestAccCluster_createRequests counts, through the CLI, what the create of one cluster in an existing
 // workspace sends. `terraform plan` checks the quota (workspace, cluster, usages: 3 reads); applying that
 // plan sends exactly 1 PUT and 4 other requests plus the operation's polls: the apply-time plan's preflight
@@ -56,13 +71,7 @@ func TestAccCluster_createRequests(t *testing.T) {
 	t.Parallel()
 	inst := testAccEmulatorInstance(t)
 	ws, _ := testAccClusterSeedWorkspace(t, inst.Info, "")
-	w := newCLIWorkdir(t, map[string]string{"main.tf": testAccProviderConfig(inst.Info) + fmt.Sprintf(`
-resource "batchai_cluster" "test" {
-  name         = "c1"
-  workspace_id = %q
-%s
-}
-`, ws.String(), testAccClusterManual("Standard_NC6", 0))})
+	w := newCLIWorkdir(t, map[string]string{"main.tf": testAccClusterInWorkspaceConfig(inst.Info, ws, testAccClusterManual("Standard_NC6", 0))})
 
 	check := func(phase string, before map[string]int, want map[string]int, anyPolls bool) {
 		t.Helper()
