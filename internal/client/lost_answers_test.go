@@ -20,6 +20,14 @@ import (
 // These tests lose answers on purpose with the emulator's fault knobs: the service did the work, the
 // client never heard, and it must still end with the right result and no double work.
 
+// loseAnswer makes the next request of method to a path containing path fail with kind (a dropped answer: the
+// request was processed; a reset: it never was), and azcore's two retries of it be refused with 503, so that the
+// client's own reconciliation is what has to settle it.
+func loseAnswer(inst *emulatortest.Instance, method, path string, kind emulator.FaultKind) {
+	inst.Emulator.InjectFault(emulator.Fault{Method: method, PathContains: path, Kind: kind})
+	inst.Emulator.InjectFault(emulator.Fault{Method: method, PathContains: path, Status: 503, RetryAfter: time.Millisecond, Times: 2})
+}
+
 // lostAnswerClient starts an emulator and a client that retries twice (so refused retries run out quickly),
 // with a workspace "ws" and a one-node cluster "c1".
 func lostAnswerClient(t *testing.T) (*client.Client, *emulatortest.Instance, api.ClusterID) {
@@ -160,8 +168,7 @@ func TestUpdateWorkspaceSurvivesATruncatedAnswer(t *testing.T) {
 		t.Errorf("%d PATCHes, want 1", n)
 	}
 	// A PATCH that never reached the service: the read-back still has the old tags, so it is sent again.
-	inst.Emulator.InjectFault(emulator.Fault{Method: "PATCH", PathContains: "/workspaces/ws", Kind: emulator.FaultReset})
-	inst.Emulator.InjectFault(emulator.Fault{Method: "PATCH", PathContains: "/workspaces/ws", Status: 503, RetryAfter: time.Millisecond, Times: 2})
+	loseAnswer(inst, "PATCH", "/workspaces/ws", emulator.FaultReset)
 	got, err = c.UpdateWorkspace(t.Context(), ws, api.WorkspaceUpdateParameters{Tags: map[string]string{"team": "ai"}})
 	if err != nil || got.Tags["team"] != "ai" || len(got.Tags) != 1 {
 		t.Fatalf("changing the tags after an unprocessed PATCH: %+v %v", got.Tags, err)

@@ -43,8 +43,7 @@ func lostAnswerJob(t *testing.T) (*client.Client, *emulatortest.Instance, api.Jo
 // terminated.
 func TestTerminateJobSurvivesALostAnswer(t *testing.T) {
 	c, inst, id := lostAnswerJob(t)
-	inst.Emulator.InjectFault(emulator.Fault{Method: "POST", PathContains: "/terminate", Kind: emulator.FaultDrop})
-	inst.Emulator.InjectFault(emulator.Fault{Method: "POST", PathContains: "/terminate", Status: 503, RetryAfter: time.Millisecond, Times: 2})
+	loseAnswer(inst, "POST", "/terminate", emulator.FaultDrop)
 	p, err := c.BeginTerminateJob(t.Context(), id)
 	if err != nil {
 		t.Fatalf("terminate after a dropped answer and two refused retries: %v", err)
@@ -115,8 +114,7 @@ func TestJobRemoteLoginSurvivesLostAnswers(t *testing.T) {
 // is waited for to the end.
 func TestDeleteSurvivesALostAnswer(t *testing.T) {
 	c, inst, id := lostAnswerClient(t)
-	inst.Emulator.InjectFault(emulator.Fault{Method: "DELETE", PathContains: "/clusters/c1", Kind: emulator.FaultDrop})
-	inst.Emulator.InjectFault(emulator.Fault{Method: "DELETE", PathContains: "/clusters/c1", Status: 503, RetryAfter: time.Millisecond, Times: 2})
+	loseAnswer(inst, "DELETE", "/clusters/c1", emulator.FaultDrop)
 	p, err := c.BeginDeleteCluster(t.Context(), id)
 	if err != nil {
 		t.Fatalf("delete after a dropped answer and two refused retries: %v", err)
